@@ -1,0 +1,1 @@
+"""fapi-harness mock Frontend API."""
