@@ -243,7 +243,7 @@ def environment(config: Config) -> dict[str, Any]:
             "enabled": False,
             "max_allowed_memberships": 0,
             "actions": {"admin_delete": False},
-            "domains": {"enabled": False, "enrollment_modes": [], "default_role": None},
+            "domains": {"enabled": False, "enrollment_modes": [], "default_role": "org:member"},
             "creator_role": "org:admin",
         },
         "fraud_settings": {
