@@ -27,6 +27,8 @@ from mock_server import routes as _routes  # noqa: F401 - registers the operatio
 from mock_server.clock import Clock
 from mock_server.config import Config
 from mock_server.errors import ErrorItem, FapiError
+from mock_server.faults import JOURNAL_KEY as FAULT_KEY
+from mock_server.faults import FaultInjector, FaultMiddleware
 from mock_server.randomness import Randomness
 from mock_server.routing import FAPI, Operation, Reply
 from mock_server.runtime import Runtime
@@ -49,7 +51,7 @@ class JournalEntry:
     method: str
     path: str
     status: int
-    error: str | None = None
+    fault: str | None = None
 
 
 @dataclass
@@ -62,8 +64,10 @@ class MockState:
     validate_responses: bool = False
     journal: deque[JournalEntry] = field(default_factory=lambda: deque(maxlen=1000))
     validation_failures: list[str] = field(default_factory=list)
+    faults: FaultInjector = field(default_factory=FaultInjector)
 
     def reset(self) -> None:
+        self.faults.reset()
         self.store.reset()
         self.limiter.reset()
         self.journal.clear()
@@ -248,6 +252,7 @@ class _Journal:
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
+                    fault=scope.get("state", {}).get(FAULT_KEY),
                 )
             )
 
@@ -275,6 +280,25 @@ def _persistence(state: MockState, path: str) -> Any:
     return lifespan
 
 
+def _client_finder(state: MockState) -> Any:
+    """scope -> the calling client's id, for faults scoped to one client."""
+    from mock_server.store.base import resolve
+    from mock_server.wire.context import CLIENT_TOKEN, DEV_BROWSER
+
+    def client_of(scope: Scope) -> str | None:
+        try:
+            identity = identify(Request(scope))
+        except FapiError:
+            return None
+        if identity.token is None:
+            return None
+        kind = DEV_BROWSER if identity.kind == "dev_browser" else CLIENT_TOKEN
+        token = identity.token
+        return state.store.transact(lambda tx: resolve(tx, kind, token)) or None
+
+    return client_of
+
+
 def build_app(
     config: Config | None = None,
     store: Store | None = None,
@@ -293,6 +317,7 @@ def build_app(
         store=store,
         limiter=RateLimiter(config, clock),
         validate_responses=validate_responses,
+        faults=FaultInjector(seed=seed, configured=config.faults),
     )
     from mock_server.admin.routes import admin_routes
 
@@ -317,6 +342,7 @@ def build_app(
                 expose_headers=EXPOSED_HEADERS,
                 max_age=600,
             ),
+            Middleware(FaultMiddleware, injector=state.faults, client_of=_client_finder(state)),
             Middleware(MethodOverride),
         ],
         exception_handlers={

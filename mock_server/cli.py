@@ -77,6 +77,70 @@ def serve(
     )
 
 
+@main.command("proxy")
+@click.option(
+    "--upstream", required=True, help="The real Frontend API, e.g. https://x.clerk.accounts.dev"
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=4020, show_default=True, type=int)
+@click.option(
+    "--record",
+    "record_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record every exchange (secrets redacted) to FILE.",
+)
+@click.option(
+    "--format",
+    "record_format",
+    type=click.Choice(["ndjson", "har"]),
+    default="ndjson",
+    show_default=True,
+)
+def proxy(upstream: str, host: str, port: int, record_path: str | None, record_format: str) -> None:
+    """Forward to a real FAPI, validating every answer against schemas/."""
+    import logging
+    from pathlib import Path
+
+    import uvicorn
+
+    from mock_server.proxy.app import build_proxy_app
+    from mock_server.proxy.recording import Recorder
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    recorder = (
+        Recorder(Path(record_path), record_format)  # type: ignore[arg-type]
+        if record_path
+        else None
+    )
+    app = build_proxy_app(upstream, recorder=recorder)
+    click.echo(
+        f"validating proxy on http://{host}:{port} -> {upstream} (report at /__proxy/report)"
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command("seed")
+@click.option("--target", required=True, help="Base URL of a running mock.")
+@click.option("--recording", required=True, type=click.Path(exists=True, dir_okay=False))
+def seed(target: str, recording: str) -> None:
+    """Create the users a recording shows in a running mock (through /__admin/users)."""
+    import httpx
+
+    from mock_server.proxy.recording import load
+    from mock_server.proxy.replay import seed_payloads
+
+    created = 0
+    with httpx.Client(base_url=target.rstrip("/")) as client:
+        for payload in seed_payloads(load(recording)):
+            response = client.post("/__admin/users", json=payload)
+            if response.status_code == 201:
+                created += 1
+            else:
+                click.echo(f"skipped {payload}: {response.text}", err=True)
+    click.echo(f"seeded {created} users")
+
+
 @main.group("schemas")
 def schemas_group() -> None:
     """Inspect and use the JSON Schemas."""
