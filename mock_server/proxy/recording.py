@@ -84,10 +84,10 @@ class Exchange:
             started_ms=data.get("started_ms", 0),
             method=req["method"],
             url=req["url"],
-            request_headers=[tuple(h) for h in req.get("headers", [])],  # type: ignore[misc]
+            request_headers=[tuple(h) for h in req.get("headers", [])],
             request_body=req.get("body", ""),
             status=resp["status"],
-            response_headers=[tuple(h) for h in resp.get("headers", [])],  # type: ignore[misc]
+            response_headers=[tuple(h) for h in resp.get("headers", [])],
             response_body=resp.get("body"),
             duration_ms=data.get("duration_ms", 0.0),
         )
