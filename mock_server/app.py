@@ -182,6 +182,12 @@ def _hand_back(response: Response, kind: str, token: str, rt: Runtime) -> None:
         )
 
 
+async def _openapi(request: Request) -> Response:
+    from mock_server.openapi import document
+
+    return JSONResponse(document())
+
+
 def _fapi_routes() -> list[BaseRoute]:
     return [Route(op.path, _endpoint(op), methods=[op.method]) for op in FAPI.operations]
 
@@ -324,6 +330,7 @@ def build_app(
     fapi = _fapi_routes()
     proxy = config.server.proxy_path.rstrip("/")
     routes: list[BaseRoute] = [
+        Route("/openapi.json", _openapi, methods=["GET"]),
         Mount("/__admin", routes=admin_routes()),
         *([Mount(proxy, routes=fapi)] if proxy else []),
         *fapi,

@@ -141,6 +141,29 @@ def seed(target: str, recording: str) -> None:
     click.echo(f"seeded {created} users")
 
 
+@main.command("openapi")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the document to FILE instead of standard output.",
+)
+def openapi(out: str | None) -> None:
+    """Print the mock's OpenAPI 3.1 document, generated from schemas/."""
+    from pathlib import Path
+
+    import orjson
+
+    from mock_server.openapi import document
+
+    text = orjson.dumps(document(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    if out:
+        Path(out).write_bytes(text + b"\n")
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text.decode())
+
+
 @main.group("schemas")
 def schemas_group() -> None:
     """Inspect and use the JSON Schemas."""
