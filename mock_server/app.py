@@ -242,6 +242,8 @@ class _Journal:
             await self.app(scope, receive, send)
             return
         status = 0
+        # A shared clock (Redis store) may have been moved by another worker.
+        self.state.runtime.clock.refresh()
 
         async def capture(message: Any) -> None:
             nonlocal status
@@ -315,9 +317,9 @@ def build_app(
     state_file: str | None = None,
 ) -> Starlette:
     config = config or Config()
-    clock = clock or Clock()
-    runtime = Runtime(config=config, clock=clock, rng=Randomness(seed))
     store = store or MemoryStore()
+    clock = store.bind(clock or Clock())
+    runtime = Runtime(config=config, clock=clock, rng=Randomness(seed))
     state = MockState(
         runtime=runtime,
         store=store,
@@ -360,3 +362,24 @@ def build_app(
     )
     app.state.mock = state
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app as ``uvicorn --workers N`` builds it in each worker process.
+
+    Reads ``FAPI_HARNESS_CONFIG`` (TOML path), ``FAPI_HARNESS_STORE`` (store URL),
+    ``FAPI_HARNESS_SEED`` and ``FAPI_HARNESS_VALIDATE`` (``1``), as ``fapi-harness serve``
+    sets them; several workers only make sense with a shared store (redis://).
+    """
+    import os
+
+    from mock_server.config import load_config
+    from mock_server.store.factory import open_store
+
+    seed = os.environ.get("FAPI_HARNESS_SEED")
+    return build_app(
+        load_config(os.environ.get("FAPI_HARNESS_CONFIG") or None),
+        open_store(os.environ.get("FAPI_HARNESS_STORE")),
+        seed=int(seed) if seed else None,
+        validate_responses=os.environ.get("FAPI_HARNESS_VALIDATE") == "1",
+    )

@@ -43,6 +43,20 @@ def main() -> None:
     help="Check every response body against schemas/ before sending it.",
 )
 @click.option(
+    "--store",
+    "store_url",
+    default="memory",
+    show_default=True,
+    help="Where state lives: 'memory', or redis://host:port/db to share it between workers.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (more than one needs --store redis://...).",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -55,26 +69,28 @@ def serve(
     seed: int | None,
     state_path: str | None,
     validate_responses: bool,
+    store_url: str,
+    workers: int,
     log_level: str,
 ) -> None:
     """Start the mock Frontend API."""
-    import uvicorn
-
-    from mock_server.app import build_app
-    from mock_server.config import ConfigError, load_config
+    from mock_server.serve import ServeError, run
 
     try:
-        config = load_config(config_path)
-    except ConfigError as exc:
+        run(
+            host=host,
+            port=port,
+            config_path=config_path,
+            seed=seed,
+            state_path=state_path,
+            validate_responses=validate_responses,
+            store_url=store_url,
+            workers=workers,
+            log_level=log_level,
+            echo=click.echo,
+        )
+    except ServeError as exc:
         raise click.ClickException(str(exc)) from exc
-    app = build_app(config, seed=seed, validate_responses=validate_responses, state_file=state_path)
-    click.echo(
-        f"fapi-harness mock Frontend API on http://{host}:{port} "
-        f"(proxy path {config.server.proxy_path}, admin at /__admin)"
-    )
-    uvicorn.run(
-        app, host=host, port=port, log_level=log_level, lifespan="on" if state_path else "auto"
-    )
 
 
 @main.command("proxy")
