@@ -189,7 +189,20 @@ async def _openapi(request: Request) -> Response:
 
 
 def _fapi_routes() -> list[BaseRoute]:
-    return [Route(op.path, _endpoint(op), methods=[op.method]) for op in FAPI.operations]
+    """One route per path, dispatching on the method, so a 405 lists every allowed one."""
+    by_path: dict[str, dict[str, Any]] = {}
+    for op in FAPI.operations:
+        by_path.setdefault(op.path, {})[op.method] = _endpoint(op)
+    routes: list[BaseRoute] = []
+    for path, endpoints in by_path.items():
+
+        async def dispatch(request: Request, endpoints: dict[str, Any] = endpoints) -> Response:
+            method = "GET" if request.method == "HEAD" else request.method
+            response: Response = await endpoints[method](request)
+            return response
+
+        routes.append(Route(path, dispatch, methods=list(endpoints)))
+    return routes
 
 
 async def _fapi_error(request: Request, exc: Exception) -> Response:
@@ -217,7 +230,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         error = FapiError.of("request_body_invalid", detail=str(exc.detail))
         error.status = exc.status_code
-    return error_response(error.status, error.to_wire())
+    return error_response(error.status, error.to_wire(), headers=dict(exc.headers or {}))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
