@@ -55,7 +55,7 @@ def _json(response: Response) -> Any:
 
 
 @schemathesis.check
-def clerk_error_envelope(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def clerk_error_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     if response.status_code < 400:
         return None
     content_type = response.headers.get("content-type", [""])
@@ -72,7 +72,7 @@ def clerk_error_envelope(ctx: CheckContext, response: Response, case: Case) -> b
 
 
 @schemathesis.check
-def no_foreign_ids(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def no_foreign_ids(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     if not STATE.foreign_ids:
         return None
     leaked = set(_IDS.findall(response.text or "")) & STATE.foreign_ids
@@ -83,12 +83,12 @@ def no_foreign_ids(ctx: CheckContext, response: Response, case: Case) -> bool | 
 
 @schemathesis.check
 def failed_request_changed_nothing(
-    ctx: CheckContext, response: Response, case: Case
+    ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     if STATE.snapshot is None or response.status_code < 400:
         return None
     body = _json(response)
-    codes = {e.get("code") for e in (body or {}).get("errors", []) if isinstance(e, dict)}
+    codes = {str(e.get("code")) for e in (body or {}).get("errors", []) if isinstance(e, dict)}
     if codes & STATEFUL_FAILURES.keys():
         return None
     after = STATE.snapshot()
