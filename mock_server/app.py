@@ -182,6 +182,11 @@ def _hand_back(response: Response, kind: str, token: str, rt: Runtime) -> None:
         )
 
 
+async def _jwks(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    return JSONResponse(state.runtime.signing_key.jwks())
+
+
 async def _openapi(request: Request) -> Response:
     from mock_server.openapi import document
 
@@ -346,6 +351,7 @@ def build_app(
     proxy = config.server.proxy_path.rstrip("/")
     routes: list[BaseRoute] = [
         Route("/openapi.json", _openapi, methods=["GET"]),
+        Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         Mount("/__admin", routes=admin_routes()),
         *([Mount(proxy, routes=fapi)] if proxy else []),
         *fapi,
