@@ -8,6 +8,7 @@ the OpenAPI document all derive from the documents in ``schemas/wire/``.
 """
 
 from schemas.errors import SchemaValidationError, SchemaViolation, UnknownSchemaError
+from schemas.fast import fast_is_valid, fast_validator
 from schemas.registry import BASE_URI, documents, names, registry, schema_for, uri
 from schemas.validation import is_valid, validate, validator, violations
 
@@ -17,6 +18,8 @@ __all__ = [
     "SchemaViolation",
     "UnknownSchemaError",
     "documents",
+    "fast_is_valid",
+    "fast_validator",
     "is_valid",
     "names",
     "registry",
