@@ -19,13 +19,16 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jsonschema.exceptions import best_match, relevance
 
 from schemas.flatten import Flat, Node, enum_values, flatten, json_types, non_null_branches
 from schemas.official_spec import SPEC_URI, OfficialSpec
 from schemas.registry import documents, registry, uri
+
+if TYPE_CHECKING:
+    from fixtures.examples import Example
 
 ALLOWLIST = Path(__file__).with_name("drift-allowlist.toml")
 
@@ -156,11 +159,11 @@ def mapping(spec: OfficialSpec) -> dict[str, str | None]:
 # -- comparing one pair -----------------------------------------------------------
 
 
-def _our_node(name: str) -> Node:
+def our_node(name: str) -> Node:
     return Node({"$ref": uri(name)}, registry().resolver())
 
 
-def _spec_node(spec: OfficialSpec, component: str) -> Node:
+def spec_node(spec: OfficialSpec, component: str) -> Node:
     ref = f"{SPEC_URI}#/components/schemas/{component}"
     return Node({"$ref": ref}, spec.registry.resolver())
 
@@ -211,7 +214,6 @@ def _shown(values: frozenset[str] | None) -> Any:
 
 @dataclass
 class _Pair:
-    spec: OfficialSpec
     schema: str
     component: str
     mapped: frozenset[str]
@@ -272,24 +274,41 @@ def _merge(nodes: Iterable[Node]) -> Flat:
     return out
 
 
+def compare_nodes(
+    ours: Node, theirs: Node, schema: str, component: str, mapped: Iterable[str] = ()
+) -> list[Difference]:
+    """The differences between two schemas, reported under ``schema`` and ``component``.
+
+    Properties that refer to a component in ``mapped`` are not descended into: that
+    component is compared under its own name.
+    """
+    pair = _Pair(schema, component, frozenset(mapped) - {component}, [])
+    pair.compare([ours], [theirs], "", 0)
+    return pair.out
+
+
 def compare(
     spec: OfficialSpec, name: str, component: str, mapped: Iterable[str] = ()
 ) -> list[Difference]:
     """The differences between our ``name`` and the spec's ``component``."""
-    pair = _Pair(spec, name, component, frozenset(mapped) - {component}, [])
-    pair.compare([_our_node(name)], [_spec_node(spec, component)], "", 0)
-    return pair.out
+    return compare_nodes(our_node(name), spec_node(spec, component), name, component, mapped)
 
 
 # -- examples ---------------------------------------------------------------------
 
 
-def example_differences(spec: OfficialSpec, names: Mapping[str, str | None]) -> list[Difference]:
-    """Valid examples of ours that the mapped spec component rejects."""
-    from fixtures.examples import valid_examples
+def example_differences(
+    spec: OfficialSpec,
+    names: Mapping[str, str | None],
+    examples: Iterable[Example] | None = None,
+) -> list[Difference]:
+    """Valid examples (default: all of ours) that the mapped spec component rejects."""
+    if examples is None:
+        from fixtures.examples import valid_examples
 
+        examples = valid_examples()
     out: list[Difference] = []
-    for example in valid_examples():
+    for example in examples:
         component = names.get(example.schema)
         if component is None or component not in spec.component_names():
             continue
@@ -320,9 +339,10 @@ def example_differences(spec: OfficialSpec, names: Mapping[str, str | None]) -> 
 # -- the whole check --------------------------------------------------------------
 
 
-def diff(spec: OfficialSpec) -> list[Difference]:
-    """Every difference between our schemas and ``spec``, in a stable order."""
-    names = mapping(spec)
+def diff(spec: OfficialSpec, names: Mapping[str, str | None] | None = None) -> list[Difference]:
+    """Every difference between our schemas and ``spec`` (pairs: :func:`mapping`)."""
+    if names is None:
+        names = mapping(spec)
     mapped = {c for c in names.values() if c is not None}
     known = set(spec.component_names())
     out: list[Difference] = []
@@ -356,8 +376,12 @@ def load_allowlist(path: Path = ALLOWLIST) -> list[AllowEntry]:
 
 
 def check(spec: OfficialSpec, allowlist: list[AllowEntry]) -> Report:
-    """Sort ``diff(spec)`` into allowed and unexplained; list the allow entries unused."""
-    differences = diff(spec)
+    """:func:`diff` sorted by :func:`triage`."""
+    return triage(diff(spec), allowlist)
+
+
+def triage(differences: list[Difference], allowlist: list[AllowEntry]) -> Report:
+    """Sort differences into allowed and unexplained; list the allow entries unused."""
     by_key = {entry.key: entry for entry in allowlist}
     report = Report(differences)
     used: set[tuple[str, str, str]] = set()
