@@ -122,7 +122,8 @@ def test_response_validator_follows_refs_and_status_fallbacks(
         assert errors.is_valid({"errors": []})
     assert tiny.response_validator("get", "/v1/things/{thing_id}", 500) is None
     fallback = tiny.response_validator("post", "/v1/things/active", 503)
-    assert fallback is not None and fallback.is_valid({"errors": []}), "default applies"
+    assert fallback is not None, "default applies"
+    assert fallback.is_valid({"errors": []})
     inline = tiny.response_validator("post", "/v1/things/active", 200)
     assert inline is not None
     assert inline.is_valid({"thing": {"id": "t", "note": None}})
