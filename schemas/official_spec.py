@@ -238,6 +238,23 @@ class OfficialSpec:
             self._validators[key] = None if schema is None else self._validator_for(schema)
         return self._validators[key]
 
+    def response_errors(self, method: str, path: str, status: int | str, body: Any) -> list[str]:
+        """Why ``body`` is not what the spec documents for this request, one line per error.
+
+        ``path`` is concrete (``/v1/client/sign_ins/sia_1``); an undocumented path or
+        method is itself an error. An operation/status without a JSON body gives ``[]``.
+        """
+        template = self.match_path(path, method)
+        if template is None:
+            return [f"{method.upper()} {path}: no operation in the spec"]
+        validator = self.response_validator(method, template, status)
+        if validator is None:
+            return []
+        return [
+            "/" + "/".join(str(p) for p in error.absolute_path) + f": {error.message}"
+            for error in validator.iter_errors(body)
+        ]
+
 
 def component_validator(name: str) -> Validator:
     """:meth:`OfficialSpec.component_validator` on the default spec."""

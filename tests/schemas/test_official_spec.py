@@ -132,6 +132,19 @@ def test_response_validator_follows_refs_and_status_fallbacks(
     assert tiny.response_validator("get", "/v1/unknown", 200) is None
 
 
+def test_response_errors_name_the_place_and_the_operation(
+    tiny: official_spec.OfficialSpec,
+) -> None:
+    assert tiny.response_errors("get", "/v1/things/t_1", 200, {"id": "t", "note": None}) == []
+    assert tiny.response_errors("get", "/v1/things/t_1", 200, {"id": 1, "note": None}) == [
+        "/id: 1 is not of type 'string'"
+    ]
+    assert tiny.response_errors("get", "/v1/things/t_1", 307, None) == []
+    assert tiny.response_errors("put", "/v1/things/t_1", 200, {}) == [
+        "PUT /v1/things/t_1: no operation in the spec"
+    ]
+
+
 # -- Clerk's real spec ----------------------------------------------------------------
 
 
