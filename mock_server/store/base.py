@@ -5,6 +5,9 @@ applies all writes at once when the handler returns. A :class:`FapiError` discar
 writes (a failed request changes nothing); a :class:`CommittedFapiError` keeps them
 (a wrong code still counts an attempt). Because the whole unit runs under the store's
 lock, two concurrent attempts with the same code cannot both succeed.
+
+Entities must not escape a unit of work: return plain data (serialized JSON, ids)
+from ``fn``, never an entity, because the store keeps the very objects the unit wrote.
 """
 
 from __future__ import annotations

@@ -107,7 +107,13 @@ def _auth_config(config: Config) -> dict[str, Any]:
         "url_based_session_syncing": True,
         "claimed_at": None,
         "reverification": True,
-        "native_settings": {},
+        "native_settings": {
+            "object": "native_settings",
+            "api_enabled": True,
+            "trusted_device_sign_in_enabled": False,
+            "trusted_device_enrollment_prompt_after_sign_in_enabled": False,
+            "trusted_device_enrollment_prompt_after_sign_up_enabled": False,
+        },
     }
 
 
@@ -237,7 +243,7 @@ def environment(config: Config) -> dict[str, Any]:
             "enabled": False,
             "max_allowed_memberships": 0,
             "actions": {"admin_delete": False},
-            "domains": {"enabled": False, "enrollment_modes": [], "default_role": None},
+            "domains": {"enabled": False, "enrollment_modes": [], "default_role": "org:member"},
             "creator_role": "org:admin",
         },
         "fraud_settings": {
