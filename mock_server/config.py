@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mock_server.faults import FaultRule
+
 Toggle = Literal["on", "off", "required"]
 
 
@@ -138,6 +140,8 @@ class ServerSettings(_Section):
 
 
 class Config(_Section):
+    """The whole instance; ``faults`` are ``mock_server.faults.FaultRule`` tables."""
+
     profile: Literal["default", "test"] = "default"
     instance: InstanceSettings = InstanceSettings()
     attributes: AttributeSettings = AttributeSettings()
@@ -151,6 +155,7 @@ class Config(_Section):
     sessions: SessionSettings = SessionSettings()
     cors: CorsSettings = CorsSettings()
     server: ServerSettings = ServerSettings()
+    faults: tuple[FaultRule, ...] = ()
 
     @property
     def rate_limiting(self) -> bool:
