@@ -33,7 +33,7 @@ from mock_server.config import Config, load_config
 BASE_URL = "http://mock.test"
 PASSWORD = "correct horse battery"
 TEST_CODE = "424242"
-VALIDATE = False
+VALIDATE = True
 
 
 def config_for(**overrides: Any) -> Config:
