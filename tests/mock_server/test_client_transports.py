@@ -55,7 +55,9 @@ def test_an_unknown_dev_browser_token_is_unauthenticated(mock: Mock) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["", "Bearer "])
-def test_a_native_client_gets_its_token_in_the_authorization_header(mock: Mock, prefix: str) -> None:
+def test_a_native_client_gets_its_token_in_the_authorization_header(
+    mock: Mock, prefix: str
+) -> None:
     mock.seed_user(email_addresses=EMAIL)
     app = mock.browser(params={"_is_native": "1"})
     created = app.sign_in(identifier=EMAIL, password=PASSWORD)

@@ -25,24 +25,41 @@ def test_method_override_delete(mock: Mock, browser: Browser) -> None:
 
 
 def test_environment_touch_by_override(browser: Browser) -> None:
-    body = ok(browser.post("/v1/environment", params={"_method": "PATCH"}, headers={"Origin": ORIGIN}))
+    body = ok(
+        browser.post("/v1/environment", params={"_method": "PATCH"}, headers={"Origin": ORIGIN})
+    )
     assert body == ok(browser.get("/v1/environment"))
 
 
 def test_clerk_js_bookkeeping_params_are_accepted(mock: Mock, browser: Browser) -> None:
     mock.seed_user(email_addresses="bk@example.com")
     params = {"__clerk_api_version": "2026-08-20", "_clerk_js_version": "6.40.0"}
-    body = ok(browser.post("/v1/client/sign_ins", {"identifier": "bk@example.com", "locale": "en-US"}, params=params))
+    body = ok(
+        browser.post(
+            "/v1/client/sign_ins",
+            {"identifier": "bk@example.com", "locale": "en-US"},
+            params=params,
+        )
+    )
     assert body["response"]["status"] == "needs_first_factor"
 
 
 def test_the_proxy_prefix_serves_the_same_api(mock: Mock, browser: Browser) -> None:
     mock.seed_user(email_addresses="proxied@example.com")
     assert ok(browser.get("/__clerk/v1/environment")) == ok(browser.get("/v1/environment"))
-    si = ok(browser.post("/__clerk/v1/client/sign_ins", {"identifier": "proxied@example.com"}))["response"]
+    si = ok(browser.post("/__clerk/v1/client/sign_ins", {"identifier": "proxied@example.com"}))[
+        "response"
+    ]
     assert ok(browser.get(f"/v1/client/sign_ins/{si['id']}"))["response"]["id"] == si["id"]
-    ok(browser.post(f"/__clerk/v1/client/sign_ins/{si['id']}/prepare_first_factor", {"strategy": "email_link"}))
-    assert mock.latest("proxied@example.com")["link"].startswith("http://mock.test/__clerk/v1/verify?")
+    ok(
+        browser.post(
+            f"/__clerk/v1/client/sign_ins/{si['id']}/prepare_first_factor",
+            {"strategy": "email_link"},
+        )
+    )
+    assert mock.latest("proxied@example.com")["link"].startswith(
+        "http://mock.test/__clerk/v1/verify?"
+    )
 
 
 def test_cors_echoes_the_origin_with_credentials(browser: Browser) -> None:
@@ -50,7 +67,8 @@ def test_cors_echoes_the_origin_with_credentials(browser: Browser) -> None:
     assert answer.headers["access-control-allow-origin"] == ORIGIN
     assert answer.headers["access-control-allow-credentials"] == "true"
     exposed = answer.headers["access-control-expose-headers"].lower()
-    assert "authorization" in exposed and "retry-after" in exposed
+    assert "authorization" in exposed
+    assert "retry-after" in exposed
 
 
 def test_cors_preflight(browser: Browser) -> None:
@@ -75,14 +93,24 @@ def test_configured_origins_are_enforced(make_mock) -> None:
 
     mock = make_mock(config_for(cors={"allowed_origins": [ORIGIN]}))
     browser = mock.browser()
-    assert browser.get("/v1/environment", headers={"Origin": ORIGIN}).headers["access-control-allow-origin"] == ORIGIN
+    assert (
+        browser.get("/v1/environment", headers={"Origin": ORIGIN}).headers[
+            "access-control-allow-origin"
+        ]
+        == ORIGIN
+    )
     other = browser.get("/v1/environment", headers={"Origin": "http://evil.test"})
     assert "access-control-allow-origin" not in other.headers
 
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/v1/nope"), ("POST", "/v1/client/sign_ins/x/y/z"), ("GET", "/"), ("GET", "/__clerk/v2/x")],
+    [
+        ("GET", "/v1/nope"),
+        ("POST", "/v1/client/sign_ins/x/y/z"),
+        ("GET", "/"),
+        ("GET", "/__clerk/v2/x"),
+    ],
 )
 def test_unknown_routes_answer_a_clerk_shaped_404(browser: Browser, method: str, path: str) -> None:
     found = error(browser.request(method, path), 404, "resource_not_found")

@@ -11,14 +11,20 @@ def test_ten_wrong_passwords_lock_the_account(mock: Mock) -> None:
     mock.seed_user(email_addresses=EMAIL)
     browser = mock.browser()
     for _ in range(10):
-        error(browser.sign_in(identifier=EMAIL, password="wrong-password"), 422, "form_password_incorrect")
+        error(
+            browser.sign_in(identifier=EMAIL, password="wrong-password"),
+            422,
+            "form_password_incorrect",
+        )
     locked = error(browser.sign_in(identifier=EMAIL, password=PASSWORD), 403, "user_locked")
     assert locked["meta"]["lockout_expires_in_seconds"] > 3500
     error(mock.browser().sign_in(identifier=EMAIL), 403, "user_locked")
     user = mock.admin("GET", "/users").json()["data"][0]
     assert user["locked"] is True
     mock.advance(3600)
-    assert ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))["response"]["status"] == "complete"
+    assert (
+        ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))["response"]["status"] == "complete"
+    )
 
 
 def test_wrong_codes_count_towards_the_lockout(make_mock) -> None:
@@ -29,7 +35,9 @@ def test_wrong_codes_count_towards_the_lockout(make_mock) -> None:
     code = mock.latest_code(EMAIL)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(3):
-        error(browser.attempt(si["id"], strategy="email_code", code=wrong), 422, "form_code_incorrect")
+        error(
+            browser.attempt(si["id"], strategy="email_code", code=wrong), 422, "form_code_incorrect"
+        )
     error(browser.attempt(si["id"], strategy="email_code", code=code), 403, "user_locked")
 
 
@@ -38,10 +46,18 @@ def test_a_success_resets_the_count(make_mock) -> None:
     mock.seed_user(email_addresses=EMAIL)
     browser = mock.browser()
     for _ in range(2):
-        error(browser.sign_in(identifier=EMAIL, password="wrong-password"), 422, "form_password_incorrect")
+        error(
+            browser.sign_in(identifier=EMAIL, password="wrong-password"),
+            422,
+            "form_password_incorrect",
+        )
     ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))
     for _ in range(2):
-        error(browser.sign_in(identifier=EMAIL, password="wrong-password"), 422, "form_password_incorrect")
+        error(
+            browser.sign_in(identifier=EMAIL, password="wrong-password"),
+            422,
+            "form_password_incorrect",
+        )
     ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))
 
 
@@ -50,5 +66,9 @@ def test_lockout_can_be_disabled(make_mock) -> None:
     mock.seed_user(email_addresses=EMAIL)
     browser = mock.browser()
     for _ in range(12):
-        error(browser.sign_in(identifier=EMAIL, password="wrong-password"), 422, "form_password_incorrect")
+        error(
+            browser.sign_in(identifier=EMAIL, password="wrong-password"),
+            422,
+            "form_password_incorrect",
+        )
     ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))

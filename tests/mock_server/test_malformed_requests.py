@@ -6,21 +6,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.mock_server.conftest import Browser, Mock, error, ok
-
 import schemas
+from tests.mock_server.conftest import Browser, Mock, error, ok
 
 
 def test_bad_json_is_request_body_invalid(browser: Browser) -> None:
     answer = browser.request(
-        "POST", "/v1/client/sign_ins", content=b"{not json", headers={"content-type": "application/json"}
+        "POST",
+        "/v1/client/sign_ins",
+        content=b"{not json",
+        headers={"content-type": "application/json"},
     )
     error(answer, 400, "request_body_invalid")
 
 
 def test_a_json_array_is_request_body_invalid(browser: Browser) -> None:
     answer = browser.request(
-        "POST", "/v1/client/sign_ins", content=b"[1,2]", headers={"content-type": "application/json"}
+        "POST",
+        "/v1/client/sign_ins",
+        content=b"[1,2]",
+        headers={"content-type": "application/json"},
     )
     error(answer, 400, "request_body_invalid")
 
@@ -33,7 +38,10 @@ def test_json_bodies_are_accepted(mock: Mock, browser: Browser) -> None:
 
 def test_an_unsupported_content_type_is_415(browser: Browser) -> None:
     answer = browser.request(
-        "POST", "/v1/client/sign_ins", content=b"<xml/>", headers={"content-type": "application/xml"}
+        "POST",
+        "/v1/client/sign_ins",
+        content=b"<xml/>",
+        headers={"content-type": "application/xml"},
     )
     error(answer, 415, "unsupported_content_type")
 
@@ -56,7 +64,10 @@ def test_a_broken_multipart_body_is_a_4xx(browser: Browser) -> None:
         {"identifier": "\x00\x01\x02"},
         {"identifier": "😀@😀.😀"},
         {"identifier": "+1" + "9" * 40},
-        {"identifier": "a@b.c", "strategy": "\ud800".encode("utf-8", "surrogatepass").decode("latin-1")},
+        {
+            "identifier": "a@b.c",
+            "strategy": "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
+        },
         {"identifier": "", "password": ""},
         {"unsafe_metadata": "not json"},
     ],
@@ -83,9 +94,21 @@ _text = st.text(max_size=40)
 _fields = st.dictionaries(
     st.sampled_from(
         [
-            "identifier", "password", "strategy", "code", "email_address", "phone_number",
-            "username", "first_name", "last_name", "unsafe_metadata", "ticket", "redirect_url",
-            "legal_accepted", "email_address_or_phone_number", "locale",
+            "identifier",
+            "password",
+            "strategy",
+            "code",
+            "email_address",
+            "phone_number",
+            "username",
+            "first_name",
+            "last_name",
+            "unsafe_metadata",
+            "ticket",
+            "redirect_url",
+            "legal_accepted",
+            "email_address_or_phone_number",
+            "locale",
         ]
     )
     | _text,
@@ -94,7 +117,9 @@ _fields = st.dictionaries(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(fields=_fields, path=st.sampled_from(["/v1/client/sign_ins", "/v1/client/sign_ups"]))
 def test_arbitrary_forms_get_an_envelope_or_errors(mock: Mock, fields: dict, path: str) -> None:
     browser = mock.browser()

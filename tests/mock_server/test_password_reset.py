@@ -28,29 +28,46 @@ def test_reset_by_code_then_new_password_completes(
     assert after["status"] == "needs_new_password"
     assert after["first_factor_verification"]["status"] == "verified"
 
-    error(browser.post(f"/v1/client/sign_ins/{si['id']}/reset_password", {"password": "short"}), 422, "form_password_length_too_short")
-    done = ok(browser.post(f"/v1/client/sign_ins/{si['id']}/reset_password", {"password": NEW_PASSWORD}))
+    error(
+        browser.post(f"/v1/client/sign_ins/{si['id']}/reset_password", {"password": "short"}),
+        422,
+        "form_password_length_too_short",
+    )
+    done = ok(
+        browser.post(f"/v1/client/sign_ins/{si['id']}/reset_password", {"password": NEW_PASSWORD})
+    )
     assert done["response"]["status"] == "complete"
     assert done["client"]["last_active_session_id"] == done["response"]["created_session_id"]
 
     fresh = mock.browser()
     error(fresh.sign_in(identifier=EMAIL, password=PASSWORD), 422, "form_password_incorrect")
-    assert ok(fresh.sign_in(identifier=EMAIL, password=NEW_PASSWORD))["response"]["status"] == "complete"
+    assert (
+        ok(fresh.sign_in(identifier=EMAIL, password=NEW_PASSWORD))["response"]["status"]
+        == "complete"
+    )
 
 
 def test_sign_out_of_other_sessions(mock: Mock, browser: Browser) -> None:
     mock.seed_user(email_addresses=EMAIL)
     laptop = mock.browser()
-    laptop_session = ok(laptop.sign_in(identifier=EMAIL, password=PASSWORD))["response"]["created_session_id"]
+    laptop_session = ok(laptop.sign_in(identifier=EMAIL, password=PASSWORD))["response"][
+        "created_session_id"
+    ]
     kept = mock.browser()
     ok(kept.sign_in(identifier=EMAIL, password=PASSWORD))
 
     si = ok(browser.sign_in(identifier=EMAIL, strategy="reset_password_email_code"))["response"]
-    ok(browser.attempt(si["id"], strategy="reset_password_email_code", code=mock.latest_code(EMAIL)))
-    ok(browser.post(
-        f"/v1/client/sign_ins/{si['id']}/reset_password",
-        {"password": NEW_PASSWORD, "sign_out_of_other_sessions": "true"},
-    ))
+    ok(
+        browser.attempt(
+            si["id"], strategy="reset_password_email_code", code=mock.latest_code(EMAIL)
+        )
+    )
+    ok(
+        browser.post(
+            f"/v1/client/sign_ins/{si['id']}/reset_password",
+            {"password": NEW_PASSWORD, "sign_out_of_other_sessions": "true"},
+        )
+    )
     assert laptop.client()["sessions"] == []
     assert laptop.client()["last_active_session_id"] is None
     assert kept.client()["sessions"] == []
@@ -64,19 +81,33 @@ def test_without_the_flag_other_sessions_stay(mock: Mock, browser: Browser) -> N
     laptop = mock.browser()
     ok(laptop.sign_in(identifier=EMAIL, password=PASSWORD))
     si = ok(browser.sign_in(identifier=EMAIL, strategy="reset_password_email_code"))["response"]
-    ok(browser.attempt(si["id"], strategy="reset_password_email_code", code=mock.latest_code(EMAIL)))
+    ok(
+        browser.attempt(
+            si["id"], strategy="reset_password_email_code", code=mock.latest_code(EMAIL)
+        )
+    )
     ok(browser.post(f"/v1/client/sign_ins/{si['id']}/reset_password", {"password": NEW_PASSWORD}))
     assert len(laptop.client()["sessions"]) == 1
 
 
-def test_reset_password_before_the_code_is_client_state_invalid(mock: Mock, browser: Browser) -> None:
+def test_reset_password_before_the_code_is_client_state_invalid(
+    mock: Mock, browser: Browser
+) -> None:
     mock.seed_user(email_addresses=EMAIL)
     si = ok(browser.sign_in(identifier=EMAIL))["response"]
-    error(browser.post(f"/v1/client/sign_ins/{si['id']}/reset_password", {"password": NEW_PASSWORD}), 400, "client_state_invalid")
+    error(
+        browser.post(f"/v1/client/sign_ins/{si['id']}/reset_password", {"password": NEW_PASSWORD}),
+        400,
+        "client_state_invalid",
+    )
 
 
 def test_a_user_without_password_has_no_reset_factor(mock: Mock, browser: Browser) -> None:
     mock.seed_user(email_addresses=EMAIL, password=None)
     si = ok(browser.sign_in(identifier=EMAIL))["response"]
     assert "reset_password_email_code" not in {f["strategy"] for f in si["supported_first_factors"]}
-    error(browser.prepare(si["id"], strategy="reset_password_email_code"), 400, "strategy_for_user_invalid")
+    error(
+        browser.prepare(si["id"], strategy="reset_password_email_code"),
+        400,
+        "strategy_for_user_invalid",
+    )

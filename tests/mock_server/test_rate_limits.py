@@ -38,7 +38,11 @@ def test_attempts_are_limited_to_three_per_ten_seconds(make_mock) -> None:
     mock.seed_user(email_addresses="limited@example.com")
     si = ok(browser.sign_in(identifier="limited@example.com"))["response"]
     for _ in range(3):
-        error(browser.attempt(si["id"], strategy="password", password="wrong-password"), 422, "form_password_incorrect")
+        error(
+            browser.attempt(si["id"], strategy="password", password="wrong-password"),
+            422,
+            "form_password_incorrect",
+        )
     refused = browser.attempt(si["id"], strategy="password", password="wrong-password")
     error(refused, 429, "too_many_requests")
     assert "retry-after" in refused.headers

@@ -13,7 +13,11 @@ def test_email_code_sign_in(mock: Mock, browser: Browser) -> None:
     si = ok(browser.sign_in(identifier=EMAIL))["response"]
     factor = next(f for f in si["supported_first_factors"] if f["strategy"] == "email_code")
     assert factor["safe_identifier"] == EMAIL
-    prepared = ok(browser.prepare(si["id"], strategy="email_code", email_address_id=factor["email_address_id"]))
+    prepared = ok(
+        browser.prepare(
+            si["id"], strategy="email_code", email_address_id=factor["email_address_id"]
+        )
+    )
     v = prepared["response"]["first_factor_verification"]
     assert (v["status"], v["strategy"], v["attempts"]) == ("unverified", "email_code", 0)
     message = mock.latest(EMAIL)
@@ -33,7 +37,9 @@ def test_phone_code_sign_in(mock: Mock, browser: Browser) -> None:
     sms = mock.latest(PHONE)
     assert sms["channel"] == "sms"
     wrong = "000000" if sms["code"] != "000000" else "111111"
-    found = error(browser.attempt(si["id"], strategy="phone_code", code=wrong), 422, "form_code_incorrect")
+    found = error(
+        browser.attempt(si["id"], strategy="phone_code", code=wrong), 422, "form_code_incorrect"
+    )
     assert found["meta"]["param_name"] == "code"
     after = ok(browser.get(f"/v1/client/sign_ins/{si['id']}"))["response"]
     assert after["first_factor_verification"]["attempts"] == 1
@@ -51,7 +57,9 @@ def test_create_with_strategy_prepares_at_once(mock: Mock, browser: Browser) -> 
 def test_attempt_before_prepare_is_verification_missing(mock: Mock, browser: Browser) -> None:
     mock.seed_user(email_addresses=EMAIL)
     si = ok(browser.sign_in(identifier=EMAIL))["response"]
-    error(browser.attempt(si["id"], strategy="email_code", code="123456"), 400, "verification_missing")
+    error(
+        browser.attempt(si["id"], strategy="email_code", code="123456"), 400, "verification_missing"
+    )
 
 
 def test_prepare_without_strategy_is_form_param_missing(mock: Mock, browser: Browser) -> None:

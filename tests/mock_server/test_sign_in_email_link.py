@@ -83,16 +83,22 @@ def test_verify_without_token_is_form_param_missing(browser: Browser) -> None:
 
 def test_links_cannot_be_attempted_with_a_code(mock: Mock, browser: Browser) -> None:
     sign_in_id, _ = _prepare(mock, browser)
-    error(browser.attempt(sign_in_id, strategy="email_link", code="123456"), 400, "verification_strategy_invalid")
+    error(
+        browser.attempt(sign_in_id, strategy="email_link", code="123456"),
+        400,
+        "verification_strategy_invalid",
+    )
 
 
 def test_email_link_sign_up(mock: Mock, browser: Browser) -> None:
     email = "link.signup@example.com"
     su = ok(browser.sign_up(email_address=email, password="a long enough password"))["response"]
-    ok(browser.post(
-        f"/v1/client/sign_ups/{su['id']}/prepare_verification",
-        {"strategy": "email_link", "redirect_url": "http://localhost:3000/done"},
-    ))
+    ok(
+        browser.post(
+            f"/v1/client/sign_ups/{su['id']}/prepare_verification",
+            {"strategy": "email_link", "redirect_url": "http://localhost:3000/done"},
+        )
+    )
     link = mock.latest(email)["link"]
     opened = mock.browser().get(link)
     assert opened.status_code == 303

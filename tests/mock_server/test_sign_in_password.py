@@ -19,7 +19,9 @@ def user(mock: Mock) -> dict:
 def test_password_sign_in_completes_in_one_request(
     browser: Browser, user: dict, identifier: str
 ) -> None:
-    body = ok(browser.sign_in(identifier=identifier, password=PASSWORD, locale="en", timezone="UTC"))
+    body = ok(
+        browser.sign_in(identifier=identifier, password=PASSWORD, locale="en", timezone="UTC")
+    )
     si = body["response"]
     assert si["status"] == "complete"
     assert si["first_factor_verification"]["status"] == "verified"
@@ -40,13 +42,22 @@ def test_identifier_first_then_password(browser: Browser, user: dict) -> None:
 
 def test_a_wrong_password_is_form_password_incorrect(browser: Browser, user: dict) -> None:
     si = ok(browser.sign_in(identifier=EMAIL))["response"]
-    found = error(browser.attempt(si["id"], strategy="password", password="nope-nope"), 422, "form_password_incorrect")
+    found = error(
+        browser.attempt(si["id"], strategy="password", password="nope-nope"),
+        422,
+        "form_password_incorrect",
+    )
     assert found["meta"]["param_name"] == "password"
-    assert ok(browser.get(f"/v1/client/sign_ins/{si['id']}"))["response"]["status"] == "needs_first_factor"
+    assert (
+        ok(browser.get(f"/v1/client/sign_ins/{si['id']}"))["response"]["status"]
+        == "needs_first_factor"
+    )
 
 
 def test_an_unknown_identifier_is_form_identifier_not_found(browser: Browser, user: dict) -> None:
-    found = error(browser.sign_in(identifier="nobody@example.com"), 422, "form_identifier_not_found")
+    found = error(
+        browser.sign_in(identifier="nobody@example.com"), 422, "form_identifier_not_found"
+    )
     assert found["meta"]["param_name"] == "identifier"
 
 
@@ -63,4 +74,8 @@ def test_an_empty_sign_in_needs_an_identifier(browser: Browser) -> None:
 
 
 def test_an_unknown_strategy_value_is_refused(browser: Browser, user: dict) -> None:
-    error(browser.sign_in(identifier=EMAIL, strategy="carrier_pigeon"), 422, "form_param_value_invalid")
+    error(
+        browser.sign_in(identifier=EMAIL, strategy="carrier_pigeon"),
+        422,
+        "form_param_value_invalid",
+    )

@@ -21,7 +21,9 @@ def _start(browser: Browser) -> dict:
 def test_password_sign_up_completes_with_the_emailed_code(mock: Mock, browser: Browser) -> None:
     su = _start(browser)
     prepared = ok(
-        browser.post(f"/v1/client/sign_ups/{su['id']}/prepare_verification", {"strategy": "email_code"})
+        browser.post(
+            f"/v1/client/sign_ups/{su['id']}/prepare_verification", {"strategy": "email_code"}
+        )
     )["response"]
     assert prepared["verifications"]["email_address"]["status"] == "unverified"
     assert prepared["verifications"]["email_address"]["strategy"] == "email_code"
@@ -29,7 +31,9 @@ def test_password_sign_up_completes_with_the_emailed_code(mock: Mock, browser: B
 
     wrong = "000000" if code != "000000" else "111111"
     attempt = f"/v1/client/sign_ups/{su['id']}/attempt_verification"
-    error(browser.post(attempt, {"strategy": "email_code", "code": wrong}), 422, "form_code_incorrect")
+    error(
+        browser.post(attempt, {"strategy": "email_code", "code": wrong}), 422, "form_code_incorrect"
+    )
 
     body = ok(browser.post(attempt, {"strategy": "email_code", "code": code}))
     done = body["response"]
@@ -53,7 +57,12 @@ def test_the_new_user_signs_in_with_the_password(mock: Mock, browser: Browser) -
     su = _start(browser)
     browser.post(f"/v1/client/sign_ups/{su['id']}/prepare_verification", {"strategy": "email_code"})
     code = mock.latest_code(EMAIL)
-    ok(browser.post(f"/v1/client/sign_ups/{su['id']}/attempt_verification", {"strategy": "email_code", "code": code}))
+    ok(
+        browser.post(
+            f"/v1/client/sign_ups/{su['id']}/attempt_verification",
+            {"strategy": "email_code", "code": code},
+        )
+    )
 
     other = mock.browser()
     si = ok(other.sign_in(identifier=EMAIL, password=PASSWORD))["response"]
@@ -62,19 +71,27 @@ def test_the_new_user_signs_in_with_the_password(mock: Mock, browser: Browser) -
 
 def test_a_taken_email_address_is_refused(mock: Mock, browser: Browser) -> None:
     mock.seed_user(email_addresses=EMAIL)
-    found = error(browser.sign_up(email_address=EMAIL, password=PASSWORD), 422, "form_identifier_exists")
+    found = error(
+        browser.sign_up(email_address=EMAIL, password=PASSWORD), 422, "form_identifier_exists"
+    )
     assert found["meta"]["param_name"] == "email_address"
 
 
 def test_a_short_password_is_refused_with_clerks_code(browser: Browser) -> None:
-    found = error(browser.sign_up(email_address=EMAIL, password="short"), 422, "form_password_length_too_short")
+    found = error(
+        browser.sign_up(email_address=EMAIL, password="short"),
+        422,
+        "form_password_length_too_short",
+    )
     assert found["meta"]["param_name"] == "password"
 
 
 def test_missing_fields_are_listed_until_given(mock: Mock, browser: Browser) -> None:
     su = ok(browser.sign_up(email_address=EMAIL))["response"]
     assert su["missing_fields"] == ["password"]
-    updated = ok(browser.patch(f"/v1/client/sign_ups/{su['id']}", {"password": PASSWORD}))["response"]
+    updated = ok(browser.patch(f"/v1/client/sign_ups/{su['id']}", {"password": PASSWORD}))[
+        "response"
+    ]
     assert updated["missing_fields"] == []
     assert updated["has_password"] is True
 
@@ -85,7 +102,9 @@ def test_a_completed_sign_up_cannot_be_changed(mock: Mock, browser: Browser) -> 
     code = mock.latest_code(EMAIL)
     attempt = f"/v1/client/sign_ups/{su['id']}/attempt_verification"
     ok(browser.post(attempt, {"strategy": "email_code", "code": code}))
-    error(browser.post(attempt, {"strategy": "email_code", "code": code}), 400, "client_state_invalid")
+    error(
+        browser.post(attempt, {"strategy": "email_code", "code": code}), 400, "client_state_invalid"
+    )
 
 
 def test_phone_sign_up_completes_with_the_sms_code(mock: Mock, browser: Browser) -> None:
@@ -96,11 +115,17 @@ def test_phone_sign_up_completes_with_the_sms_code(mock: Mock, browser: Browser)
     ok(browser.post(f"{base}/prepare_verification", {"strategy": "phone_code"}))
     sms = mock.latest(phone)
     assert sms["channel"] == "sms"
-    after_phone = ok(browser.post(f"{base}/attempt_verification", {"strategy": "phone_code", "code": sms["code"]}))
+    after_phone = ok(
+        browser.post(
+            f"{base}/attempt_verification", {"strategy": "phone_code", "code": sms["code"]}
+        )
+    )
     assert after_phone["response"]["unverified_fields"] == ["email_address"]
     ok(browser.post(f"{base}/prepare_verification", {"strategy": "email_code"}))
     email_code = mock.latest_code(EMAIL)
-    done = ok(browser.post(f"{base}/attempt_verification", {"strategy": "email_code", "code": email_code}))
+    done = ok(
+        browser.post(f"{base}/attempt_verification", {"strategy": "email_code", "code": email_code})
+    )
     assert done["response"]["status"] == "complete"
     user = done["client"]["sessions"][0]["user"]
     assert user["phone_numbers"][0]["phone_number"] == phone

@@ -53,7 +53,8 @@ def test_a_sign_in_ticket_cannot_sign_up(mock: Mock, browser: Browser) -> None:
 def test_tickets_accept_redirects_with_the_ticket(mock: Mock, browser: Browser) -> None:
     ticket = mock.ticket(email_address="invitee@example.com")
     answer = browser.get(
-        "/v1/tickets/accept", params={"ticket": ticket, "redirect_url": "http://localhost:3000/join"}
+        "/v1/tickets/accept",
+        params={"ticket": ticket, "redirect_url": "http://localhost:3000/join"},
     )
     assert answer.status_code == 303
     location = urlsplit(answer.headers["location"])

@@ -22,41 +22,72 @@ def test_a_code_expires_after_ten_minutes(mock: Mock, browser: Browser) -> None:
     sign_in_id, code = _code_sign_in(mock, browser)
     mock.advance(599)
     mock.advance(1)
-    error(browser.attempt(sign_in_id, strategy="email_code", code=code), 400, "verification_expired")
+    error(
+        browser.attempt(sign_in_id, strategy="email_code", code=code), 400, "verification_expired"
+    )
     si = ok(browser.get(f"/v1/client/sign_ins/{sign_in_id}"))["response"]
     assert si["first_factor_verification"]["status"] == "expired"
     assert si["status"] == "needs_first_factor"
     ok(browser.prepare(sign_in_id, strategy="email_code"))
     fresh = mock.latest_code(EMAIL)
-    assert ok(browser.attempt(sign_in_id, strategy="email_code", code=fresh))["response"]["status"] == "complete"
+    assert (
+        ok(browser.attempt(sign_in_id, strategy="email_code", code=fresh))["response"]["status"]
+        == "complete"
+    )
 
 
 def test_a_code_just_before_expiry_still_works(mock: Mock, browser: Browser) -> None:
     sign_in_id, code = _code_sign_in(mock, browser)
     mock.advance(599)
-    assert ok(browser.attempt(sign_in_id, strategy="email_code", code=code))["response"]["status"] == "complete"
+    assert (
+        ok(browser.attempt(sign_in_id, strategy="email_code", code=code))["response"]["status"]
+        == "complete"
+    )
 
 
 def test_the_verification_locks_after_max_attempts(mock: Mock, browser: Browser) -> None:
     sign_in_id, code = _code_sign_in(mock, browser)
     for attempt in range(1, 5):
-        error(browser.attempt(sign_in_id, strategy="email_code", code=_wrong(code)), 422, "form_code_incorrect")
-        v = ok(browser.get(f"/v1/client/sign_ins/{sign_in_id}"))["response"]["first_factor_verification"]
+        error(
+            browser.attempt(sign_in_id, strategy="email_code", code=_wrong(code)),
+            422,
+            "form_code_incorrect",
+        )
+        v = ok(browser.get(f"/v1/client/sign_ins/{sign_in_id}"))["response"][
+            "first_factor_verification"
+        ]
         assert v["attempts"] == attempt
-    error(browser.attempt(sign_in_id, strategy="email_code", code=_wrong(code)), 400, "verification_failed")
-    v = ok(browser.get(f"/v1/client/sign_ins/{sign_in_id}"))["response"]["first_factor_verification"]
+    error(
+        browser.attempt(sign_in_id, strategy="email_code", code=_wrong(code)),
+        400,
+        "verification_failed",
+    )
+    v = ok(browser.get(f"/v1/client/sign_ins/{sign_in_id}"))["response"][
+        "first_factor_verification"
+    ]
     assert (v["status"], v["attempts"]) == ("failed", 5)
     # the right code does not revive it
     error(browser.attempt(sign_in_id, strategy="email_code", code=code), 400, "verification_failed")
-    assert ok(browser.get(f"/v1/client/sign_ins/{sign_in_id}"))["response"]["status"] == "needs_first_factor"
+    assert (
+        ok(browser.get(f"/v1/client/sign_ins/{sign_in_id}"))["response"]["status"]
+        == "needs_first_factor"
+    )
 
 
 def test_max_attempts_is_configurable(make_mock) -> None:
     mock = make_mock(config_for(verification={"max_attempts": 2}))
     browser = mock.browser()
     sign_in_id, code = _code_sign_in(mock, browser)
-    error(browser.attempt(sign_in_id, strategy="email_code", code=_wrong(code)), 422, "form_code_incorrect")
-    error(browser.attempt(sign_in_id, strategy="email_code", code=_wrong(code)), 400, "verification_failed")
+    error(
+        browser.attempt(sign_in_id, strategy="email_code", code=_wrong(code)),
+        422,
+        "form_code_incorrect",
+    )
+    error(
+        browser.attempt(sign_in_id, strategy="email_code", code=_wrong(code)),
+        400,
+        "verification_failed",
+    )
 
 
 def test_a_resend_inside_the_cooldown_is_refused(mock: Mock, browser: Browser) -> None:
@@ -77,12 +108,21 @@ def test_a_resent_code_replaces_the_old_one(mock: Mock, browser: Browser) -> Non
     ok(browser.prepare(sign_in_id, strategy="email_code"))
     second = mock.latest_code(EMAIL)
     if first != second:
-        error(browser.attempt(sign_in_id, strategy="email_code", code=first), 422, "form_code_incorrect")
-    assert ok(browser.attempt(sign_in_id, strategy="email_code", code=second))["response"]["status"] == "complete"
+        error(
+            browser.attempt(sign_in_id, strategy="email_code", code=first),
+            422,
+            "form_code_incorrect",
+        )
+    assert (
+        ok(browser.attempt(sign_in_id, strategy="email_code", code=second))["response"]["status"]
+        == "complete"
+    )
 
 
 def test_a_used_code_is_refused(mock: Mock, browser: Browser) -> None:
-    su = ok(browser.sign_up(email_address=EMAIL, phone_number=PHONE, password="long enough pw"))["response"]
+    su = ok(browser.sign_up(email_address=EMAIL, phone_number=PHONE, password="long enough pw"))[
+        "response"
+    ]
     base = f"/v1/client/sign_ups/{su['id']}"
     ok(browser.post(f"{base}/prepare_verification", {"strategy": "email_code"}))
     code = mock.latest_code(EMAIL)
@@ -96,4 +136,5 @@ def test_a_used_code_is_refused(mock: Mock, browser: Browser) -> None:
 
 def test_codes_are_six_digits(mock: Mock, browser: Browser) -> None:
     _, code = _code_sign_in(mock, browser)
-    assert len(code) == 6 and code.isdigit()
+    assert len(code) == 6
+    assert code.isdigit()
