@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +125,16 @@ class Mock:
 
     def run(self, awaitable: Any) -> Any:
         return self.loop.run_until_complete(awaitable)
+
+    @contextmanager
+    def running(self) -> Iterator[Mock]:
+        """The app's lifespan (``--state FILE`` loads on entry, saves on exit), as uvicorn runs it."""
+        lifespan = self.app.router.lifespan_context(self.app)
+        self.run(lifespan.__aenter__())
+        try:
+            yield self
+        finally:
+            self.run(lifespan.__aexit__(None, None, None))
 
     def browser(self, **kwargs: Any) -> Browser:
         return Browser(self, self.http(**kwargs))
