@@ -128,7 +128,7 @@ class Mock:
 
     @contextmanager
     def running(self) -> Iterator[Mock]:
-        """The app's lifespan (``--state FILE`` loads on entry, saves on exit), as uvicorn runs it."""
+        """Run the app's lifespan as uvicorn does (``--state FILE``: load, then save)."""
         lifespan = self.app.router.lifespan_context(self.app)
         self.run(lifespan.__aenter__())
         try:
