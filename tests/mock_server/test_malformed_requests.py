@@ -134,3 +134,53 @@ def test_arbitrary_forms_get_an_envelope_or_errors(mock: Mock, fields: dict, pat
         assert body["response"]["object"] in {"sign_in_attempt", "sign_up_attempt"}
         if name in schemas.names(defs=True):
             schemas.validate(name, body)
+
+
+@pytest.fixture
+def fuzz_user(mock: Mock) -> Mock:
+    """One user (email + phone + password) for every example of a property test."""
+    mock.seed_user(email_addresses="fuzz@example.com", phone_numbers="+15005550006")
+    return mock
+
+
+_factor_fields = st.dictionaries(
+    st.sampled_from(
+        ["strategy", "code", "password", "email_address_id", "phone_number_id", "redirect_url"]
+    ),
+    st.one_of(
+        _text,
+        st.sampled_from(
+            [
+                "password",
+                "email_code",
+                "phone_code",
+                "email_link",
+                "reset_password_email_code",
+                "ticket",
+            ]
+        ),
+    ),
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    fields=_factor_fields,
+    step=st.sampled_from(["prepare_first_factor", "attempt_first_factor", "reset_password"]),
+)
+def test_arbitrary_factor_steps_never_break_a_sign_in(
+    fuzz_user: Mock, fields: dict, step: str
+) -> None:
+    mock = fuzz_user
+    browser = mock.browser()
+    ok(browser.sign_in(identifier="fuzz@example.com"))
+    si = browser.client()["sign_in"]
+    answer = browser.post(f"/v1/client/sign_ins/{si['id']}/{step}", fields)
+    assert answer.status_code < 500, answer.text
+    if answer.status_code >= 400:
+        schemas.validate("errors", answer.json())
+    else:
+        assert answer.json()["response"]["id"] == si["id"]
