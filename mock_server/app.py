@@ -291,6 +291,10 @@ class _Journal:
             )
 
 
+class StateFileError(RuntimeError):
+    """``--state FILE`` exists but does not hold a state the mock can load."""
+
+
 def _persistence(state: MockState, path: str) -> Any:
     """Load ``--state FILE`` at start-up and write it back at shutdown."""
     from contextlib import asynccontextmanager
@@ -303,7 +307,15 @@ def _persistence(state: MockState, path: str) -> Any:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
         if file.exists() and file.stat().st_size:
-            state.store.load(orjson.loads(file.read_bytes()))
+            # A state file that cannot be loaded stops the start-up: serving an empty
+            # state would overwrite the user's file with nothing at shutdown.
+            try:
+                data = orjson.loads(file.read_bytes())
+                if not isinstance(data, dict):
+                    raise ValueError("the state must be a JSON object of tables")
+                state.store.load(data)
+            except (OSError, ValueError) as exc:
+                raise StateFileError(f"cannot load state from {file}: {exc}") from exc
             log.info("loaded state from %s", file)
         yield
         tmp = file.with_suffix(file.suffix + ".tmp")

@@ -82,3 +82,14 @@ def test_a_native_request_without_a_token_has_no_client(mock: Mock) -> None:
 def test_a_malformed_authorization_header_is_refused(mock: Mock) -> None:
     app = mock.browser(params={"_is_native": "1"}, headers={"Authorization": "Bearer a b"})
     error(app.get("/v1/client"), 401, "authorization_header_format_invalid")
+
+
+def test_put_client_on_a_dev_browser_keeps_the_token_for_the_new_client(mock: Mock) -> None:
+    mock.seed_user(email_addresses=EMAIL)
+    token = ok(mock.browser().post("/v1/dev_browser"))["id"]
+    dev = mock.browser(params={"__clerk_db_jwt": token})
+    old = ok(dev.sign_in(identifier=EMAIL, password=PASSWORD))["client"]["id"]
+    new = ok(dev.request("PUT", "/v1/client"))["response"]
+    assert new["id"] != old
+    assert new["sessions"] == []
+    assert dev.client()["id"] == new["id"]

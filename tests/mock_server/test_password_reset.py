@@ -111,3 +111,13 @@ def test_a_user_without_password_has_no_reset_factor(mock: Mock, browser: Browse
         400,
         "strategy_for_user_invalid",
     )
+
+
+def test_reset_password_needs_the_password_param(mock: Mock, browser: Browser) -> None:
+    mock.seed_user(email_addresses=EMAIL)
+    si = ok(browser.sign_in(identifier=EMAIL, strategy="reset_password_email_code"))["response"]
+    code = mock.latest_code(EMAIL)
+    ok(browser.attempt(si["id"], strategy="reset_password_email_code", code=code))
+    path = f"/v1/client/sign_ins/{si['id']}/reset_password"
+    found = error(browser.post(path, {}), 422, "form_param_missing")
+    assert found["meta"]["param_name"] == "password"

@@ -79,3 +79,14 @@ def test_an_unknown_strategy_value_is_refused(browser: Browser, user: dict) -> N
         422,
         "form_param_value_invalid",
     )
+
+
+def test_a_password_cannot_be_prepared(browser: Browser, user: dict) -> None:
+    si = ok(browser.sign_in(identifier=EMAIL))["response"]
+    error(browser.prepare(si["id"], strategy="password"), 400, "verification_strategy_invalid")
+
+
+def test_a_strategy_without_identifier_is_form_param_missing(browser: Browser, user: dict) -> None:
+    found = error(browser.sign_in(strategy="email_code"), 422, "form_param_missing")
+    assert found["meta"]["param_name"] == "identifier"
+    error(browser.sign_in(password=PASSWORD), 422, "form_param_missing")

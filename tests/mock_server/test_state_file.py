@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from mock_server.app import StateFileError
 from tests.mock_server.conftest import PASSWORD, ok
 
 
@@ -36,3 +39,15 @@ def test_a_missing_state_file_starts_empty_and_is_written(make_mock, tmp_path: P
     with make_mock(state_file=str(state_file)).running() as mock:
         assert mock.admin("GET", "/users").json()["total_count"] == 0
     assert json.loads(state_file.read_text())["users"] == []
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"users": [{"id": 1}]}', '{"x": []}'])
+def test_an_unreadable_state_file_stops_the_start_and_is_kept(
+    make_mock, tmp_path: Path, content: str
+) -> None:
+    state_file = tmp_path / "broken.json"
+    state_file.write_text(content)
+    mock = make_mock(state_file=str(state_file))
+    with pytest.raises(StateFileError, match="cannot load state"), mock.running():
+        pass
+    assert state_file.read_text() == content
