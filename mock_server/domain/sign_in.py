@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from mock_server.domain import identifiers, passwords, sessions, tickets, users
 from mock_server.domain.factors import find_factor, first_factors
-from mock_server.domain.models import Client, SignIn, User, Verification
+from mock_server.domain.models import Client, Session, SignIn, User, Verification
 from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
@@ -37,6 +37,16 @@ def _flow(
 def _refuse_when_signed_in(rt: Runtime, tx: Tx, client: Client) -> None:
     if rt.config.instance.single_session_mode and client.last_active_session_id:
         raise FapiError.of("session_exists")
+
+
+def _refuse_when_user_signed_in(tx: Tx, client: Client, user: User) -> None:
+    """Adding an account that this client is already signed in to is refused, as on Clerk."""
+    for sid in client.session_ids:
+        other = tx.get(Session, sid)
+        if other is not None and other.user_id == user.id and other.status in sessions.ACTIVE:
+            raise FapiError.of(
+                "identifier_already_signed_in", param="identifier", meta={"session_id": sid}
+            )
 
 
 def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -> SignIn:
@@ -65,6 +75,7 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     if user is None:
         raise FapiError.of("form_identifier_not_found", param="identifier")
     users.check_not_locked(rt, user)
+    _refuse_when_user_signed_in(tx, client, user)
     si.identifier = identifiers.normalize(identifiers.classify(identifier), identifier)
     si.user_id = user.id
     si.status = "needs_first_factor"

@@ -76,8 +76,9 @@ def test_delete_client_without_a_client(browser: Browser) -> None:
 
 def test_delete_sessions_keeps_the_client(mock: Mock, browser: Browser) -> None:
     mock.seed_user(email_addresses=EMAIL)
+    mock.seed_user(email_addresses="other@example.com")
     first = ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))
-    ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))
+    ok(browser.sign_in(identifier="other@example.com", password=PASSWORD))
     body = ok(browser.delete("/v1/client/sessions"))
     assert body["client"] is None
     assert body["response"]["id"] == first["client"]["id"]

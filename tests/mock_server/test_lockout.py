@@ -51,14 +51,14 @@ def test_a_success_resets_the_count(make_mock) -> None:
             422,
             "form_password_incorrect",
         )
-    ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))
+    ok(mock.browser().sign_in(identifier=EMAIL, password=PASSWORD))
     for _ in range(2):
         error(
             browser.sign_in(identifier=EMAIL, password="wrong-password"),
             422,
             "form_password_incorrect",
         )
-    ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))
+    ok(mock.browser().sign_in(identifier=EMAIL, password=PASSWORD))
 
 
 def test_lockout_can_be_disabled(make_mock) -> None:

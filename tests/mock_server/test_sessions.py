@@ -101,3 +101,16 @@ def test_single_session_mode_refuses_a_second_sign_in(make_mock) -> None:
     ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))
     error(browser.sign_in(identifier=EMAIL), 400, "session_exists")
     error(browser.sign_up(email_address="x@example.com"), 400, "session_exists")
+
+
+def test_signing_in_again_to_a_signed_in_account_is_refused(
+    mock: Mock, browser: Browser, signed_in: str
+) -> None:
+    found = error(browser.sign_in(identifier=EMAIL), 400, "identifier_already_signed_in")
+    assert found["meta"]["session_id"] == signed_in
+    ok(browser.post(f"/v1/client/sessions/{signed_in}/end"))
+    assert (
+        ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))["response"]["status"] == "complete"
+    )
+    # another client is free to sign the same account in
+    assert ok(mock.browser().sign_in(identifier=EMAIL, password=PASSWORD))
