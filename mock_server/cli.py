@@ -18,6 +18,66 @@ def main() -> None:
     """Test harness and mock server for Clerk's Frontend API."""
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=4010, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Instance configuration (TOML). Defaults describe a development instance.",
+)
+@click.option(
+    "--seed", type=int, default=None, help="Seed ids, codes and tokens so runs are reproducible."
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Load state from FILE at start and save it there on shutdown.",
+)
+@click.option(
+    "--validate-responses",
+    is_flag=True,
+    help="Check every response body against schemas/ before sending it.",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def serve(
+    host: str,
+    port: int,
+    config_path: str | None,
+    seed: int | None,
+    state_path: str | None,
+    validate_responses: bool,
+    log_level: str,
+) -> None:
+    """Start the mock Frontend API."""
+    import uvicorn
+
+    from mock_server.app import build_app
+    from mock_server.config import ConfigError, load_config
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    app = build_app(config, seed=seed, validate_responses=validate_responses, state_file=state_path)
+    click.echo(
+        f"fapi-harness mock Frontend API on http://{host}:{port} "
+        f"(proxy path {config.server.proxy_path}, admin at /__admin)"
+    )
+    uvicorn.run(
+        app, host=host, port=port, log_level=log_level, lifespan="on" if state_path else "auto"
+    )
+
+
 @main.group("schemas")
 def schemas_group() -> None:
     """Inspect and use the JSON Schemas."""

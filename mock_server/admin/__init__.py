@@ -1,0 +1,1 @@
+"""The ``/__admin`` API: outbox, users, clock, state, journal. Not part of FAPI."""

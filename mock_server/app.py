@@ -1,0 +1,329 @@
+"""Build the ASGI app: ``build_app(config, store, ...)``.
+
+Layers, outside in: CORS (credentials, the Origin echoed) -> ``_method`` override ->
+routing (the FAPI table at the root *and* under the proxy path, plus ``/__admin``) ->
+one endpoint wrapper per operation that parses, identifies the client, runs the
+handler as one unit of work, renders, and (optionally) validates the body against the
+operation's schema before it leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock_server import routes as _routes  # noqa: F401 - registers the operations
+from mock_server.clock import Clock
+from mock_server.config import Config
+from mock_server.errors import ErrorItem, FapiError
+from mock_server.randomness import Randomness
+from mock_server.routing import FAPI, Operation, Reply
+from mock_server.runtime import Runtime
+from mock_server.store import MemoryStore, Store
+from mock_server.store.base import Tx
+from mock_server.wire.context import Ctx, RequestInfo
+from mock_server.wire.identify import CLIENT_COOKIE, identify
+from mock_server.wire.json import JSONResponse, error_response
+from mock_server.wire.ratelimit import RateLimiter
+from mock_server.wire.request import read_params
+
+log = logging.getLogger("fapi_harness.mock")
+
+EXPOSED_HEADERS = ["Authorization", "Clerk-Db-Jwt", "Retry-After", "X-Country"]
+
+
+@dataclass
+class JournalEntry:
+    at: int
+    method: str
+    path: str
+    status: int
+    error: str | None = None
+
+
+@dataclass
+class MockState:
+    """Everything the running app holds; the admin API and tests reach it here."""
+
+    runtime: Runtime
+    store: Store
+    limiter: RateLimiter
+    validate_responses: bool = False
+    journal: deque[JournalEntry] = field(default_factory=lambda: deque(maxlen=1000))
+    validation_failures: list[str] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.store.reset()
+        self.limiter.reset()
+        self.journal.clear()
+        self.runtime.clock.reset()
+        self.runtime.rng.reseed()
+
+
+class MethodOverride:
+    """clerk-js sends PATCH/PUT/DELETE as POST with ``?_method=``; route by the real one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            from urllib.parse import parse_qs
+
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            override = (query.get("_method") or [""])[0].upper()
+            if override in {"PATCH", "PUT", "DELETE", "GET"}:
+                scope = dict(scope, method=override)
+        await self.app(scope, receive, send)
+
+
+def _origin_regex(config: Config) -> str:
+    import re
+
+    origins = config.cors.allowed_origins
+    if "*" in origins:
+        return r".*"
+    return "|".join(re.escape(o) for o in origins)
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _render(state: MockState, op: Operation | None, reply: Reply) -> Response:
+    if reply.media_type is not None:
+        return Response(
+            reply.body, status_code=reply.status, headers=reply.headers, media_type=reply.media_type
+        )
+    if reply.body is None:
+        return Response(status_code=reply.status, headers=reply.headers)
+    if state.validate_responses:
+        _self_validate(state, op, reply)
+    return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
+
+
+def _self_validate(state: MockState, op: Operation | None, reply: Reply) -> None:
+    import schemas
+
+    name = "errors" if reply.status >= 400 else (op.response if op else None)
+    if name is None:
+        return
+    found = schemas.violations(name, reply.body)
+    if found:
+        where = f"{op.method} {op.path}" if op else "error"
+        message = f"{where} -> {reply.status} does not match {name}: {found[0]}"
+        state.validation_failures.append(message)
+        log.error(message)
+        raise AssertionError(message)
+
+
+def _endpoint(op: Operation) -> Any:
+    async def endpoint(request: Request) -> Response:
+        state: MockState = request.app.state.mock
+        rt = state.runtime
+        if op.rate_limit:
+            state.limiter.check(op.rate_limit, _client_ip(request))
+        params = await read_params(request)
+        identity = identify(request)
+        base_url = str(request.base_url).rstrip("/")
+        mount = request.scope.get("root_path", "")
+        info = RequestInfo(
+            method=request.method,
+            path=request.url.path,
+            query=dict(request.query_params),
+            path_params=dict(request.path_params),
+            headers=dict(request.headers),
+            origin=request.headers.get("origin"),
+            remote=_client_ip(request),
+            base_url=base_url + mount if mount and not base_url.endswith(mount) else base_url,
+        )
+
+        def unit(tx: Tx) -> tuple[Reply, str | None]:
+            ctx = Ctx(rt=rt, tx=tx, params=params, identity=identity, request=info)
+            return op.handler(ctx), ctx.issued_token
+
+        reply, issued = state.store.transact(unit)
+        response = _render(state, op, reply)
+        if issued is not None:
+            _hand_back(response, identity.kind, issued, rt)
+        return response
+
+    endpoint.__name__ = op.operation_id
+    return endpoint
+
+
+def _hand_back(response: Response, kind: str, token: str, rt: Runtime) -> None:
+    """Give a newly created client's credential back the way the caller identified."""
+    if kind == "native":
+        response.headers["Authorization"] = token
+    else:
+        response.set_cookie(
+            CLIENT_COOKIE,
+            token,
+            max_age=rt.config.sessions.client_cookie_days * 86_400,
+            httponly=True,
+            samesite="lax",
+            path="/",
+        )
+
+
+def _fapi_routes() -> list[BaseRoute]:
+    return [Route(op.path, _endpoint(op), methods=[op.method]) for op in FAPI.operations]
+
+
+async def _fapi_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FapiError)
+    state: MockState = request.app.state.mock
+    reply = Reply(exc.to_wire(), status=exc.status, headers=exc.headers)
+    return _render(state, None, reply)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        error = FapiError.of("method_not_allowed", method=request.method, path=request.url.path)
+    elif exc.status_code == 404:
+        error = FapiError(
+            404,
+            [
+                ErrorItem(
+                    code="resource_not_found",
+                    message="not found",
+                    long_message=f"No route matches {request.method} {request.url.path}",
+                )
+            ],
+        )
+    else:
+        error = FapiError.of("request_body_invalid", detail=str(exc.detail))
+        error.status = exc.status_code
+    return error_response(error.status, error.to_wire())
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, AssertionError) and "does not match" in str(exc):
+        detail = str(exc)
+    else:
+        log.exception("unexpected error in %s %s", request.method, request.url.path)
+        detail = f"{type(exc).__name__}: {exc}"
+    error = FapiError.of("internal_clerk_error", detail=detail)
+    return error_response(500, error.to_wire())
+
+
+class _Journal:
+    """Record every request (method, path, status, error code) for the admin journal."""
+
+    def __init__(self, app: ASGIApp, state: MockState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 0
+
+        async def capture(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            self.state.journal.append(
+                JournalEntry(
+                    at=self.state.runtime.clock.now_ms(),
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                )
+            )
+
+
+def _persistence(state: MockState, path: str) -> Any:
+    """Load ``--state FILE`` at start-up and write it back at shutdown."""
+    from contextlib import asynccontextmanager
+    from pathlib import Path
+
+    import orjson
+
+    file = Path(path)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        if file.exists() and file.stat().st_size:
+            state.store.load(orjson.loads(file.read_bytes()))
+            log.info("loaded state from %s", file)
+        yield
+        tmp = file.with_suffix(file.suffix + ".tmp")
+        tmp.write_bytes(orjson.dumps(state.store.export(), option=orjson.OPT_INDENT_2))
+        tmp.replace(file)
+        log.info("saved state to %s", file)
+
+    return lifespan
+
+
+def build_app(
+    config: Config | None = None,
+    store: Store | None = None,
+    *,
+    clock: Clock | None = None,
+    seed: int | None = None,
+    validate_responses: bool = False,
+    state_file: str | None = None,
+) -> Starlette:
+    config = config or Config()
+    clock = clock or Clock()
+    runtime = Runtime(config=config, clock=clock, rng=Randomness(seed))
+    store = store or MemoryStore()
+    state = MockState(
+        runtime=runtime,
+        store=store,
+        limiter=RateLimiter(config, clock),
+        validate_responses=validate_responses,
+    )
+    from mock_server.admin.routes import admin_routes
+
+    fapi = _fapi_routes()
+    proxy = config.server.proxy_path.rstrip("/")
+    routes: list[BaseRoute] = [
+        Mount("/__admin", routes=admin_routes()),
+        *([Mount(proxy, routes=fapi)] if proxy else []),
+        *fapi,
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=_persistence(state, state_file) if state_file else None,
+        middleware=[
+            Middleware(_Journal, state=state),
+            Middleware(
+                CORSMiddleware,
+                allow_origin_regex=_origin_regex(config),
+                allow_credentials=True,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=["*"],
+                expose_headers=EXPOSED_HEADERS,
+                max_age=600,
+            ),
+            Middleware(MethodOverride),
+        ],
+        exception_handlers={
+            FapiError: _fapi_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+    )
+    app.state.mock = state
+    return app

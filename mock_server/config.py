@@ -1,0 +1,183 @@
+"""The instance the mock pretends to be, from one TOML file.
+
+Every knob a test might turn lives here, typed and validated (pydantic, with unknown
+keys refused so a typo in a config file is an error, not a silently ignored setting).
+Defaults describe a Clerk *development* instance in test mode: email, phone and username
+identifiers; password, email code, email link and phone code first factors; codes valid
+for 10 minutes; Clerk's documented rate limits. ``/v1/environment`` is derived from this,
+so the SDK sees exactly what the mock enforces.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Toggle = Literal["on", "off", "required"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InstanceSettings(_Section):
+    application_name: str = "fapi-harness mock"
+    environment_type: Literal["development", "staging", "production"] = "development"
+    id_prefix_entropy: int = Field(default=27, ge=16, le=40)
+    single_session_mode: bool = False
+    home_url: str = "http://localhost:3000"
+
+
+class AttributeSettings(_Section):
+    """auth_config toggles: which attributes exist and which sign-up requires."""
+
+    email_address: Toggle = "required"
+    phone_number: Toggle = "on"
+    username: Toggle = "on"
+    first_name: Toggle = "off"
+    last_name: Toggle = "off"
+    password: Toggle = "required"
+
+
+FirstFactor = Literal[
+    "password",
+    "email_code",
+    "email_link",
+    "phone_code",
+    "reset_password_email_code",
+    "reset_password_phone_code",
+    "ticket",
+]
+SecondFactor = Literal["totp", "backup_code", "phone_code", "email_code"]
+
+
+class StrategySettings(_Section):
+    first_factors: tuple[FirstFactor, ...] = (
+        "password",
+        "email_code",
+        "email_link",
+        "phone_code",
+        "reset_password_email_code",
+        "reset_password_phone_code",
+        "ticket",
+    )
+    second_factors: tuple[SecondFactor, ...] = ("totp", "backup_code", "phone_code")
+    email_verification: tuple[Literal["email_code", "email_link"], ...] = (
+        "email_code",
+        "email_link",
+    )
+    mfa_required: bool = False
+
+
+class PasswordSettings(_Section):
+    min_length: int = Field(default=8, ge=1, le=72)
+    max_length: int = Field(default=72, ge=1, le=72)
+    require_lowercase: bool = False
+    require_uppercase: bool = False
+    require_numbers: bool = False
+    require_special_char: bool = False
+    allowed_special_characters: str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    # scrypt cost: 2**kdf_log_n. Clerk uses bcrypt at a production cost; a mock that
+    # hashes on every sign-in needs a cheap but real KDF (2**12 ~ 4 ms here).
+    kdf_log_n: int = Field(default=12, ge=1, le=20)
+
+
+class UsernameSettings(_Section):
+    min_length: int = Field(default=4, ge=1)
+    max_length: int = Field(default=64, ge=1)
+
+
+class VerificationSettings(_Section):
+    code_ttl_seconds: int = Field(default=600, ge=1)
+    link_ttl_seconds: int = Field(default=600, ge=1)
+    max_attempts: int = Field(default=5, ge=1)
+    resend_cooldown_seconds: int = Field(default=30, ge=0)
+    code_length: int = Field(default=6, ge=4, le=10)
+
+
+class TestModeSettings(_Section):
+    enabled: bool = True
+    code: str = "424242"
+
+
+class RateLimitSettings(_Section):
+    """Per-IP limits from Clerk's "System limits" page: a 429 with Retry-After."""
+
+    enabled: bool = True
+    window_seconds: int = Field(default=10, ge=1)
+    create_sign_in: int = Field(default=5, ge=1)
+    create_sign_up: int = Field(default=5, ge=1)
+    attempt: int = Field(default=3, ge=1)
+
+
+class LockoutSettings(_Section):
+    """Clerk's user lockout: 10 failed attempts lock the account for an hour."""
+
+    enabled: bool = True
+    max_attempts: int = Field(default=10, ge=1)
+    duration_minutes: int = Field(default=60, ge=1)
+
+
+class SessionSettings(_Section):
+    lifetime_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    token_ttl_seconds: int = Field(default=60, ge=1)
+    sign_in_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    client_cookie_days: int = Field(default=365, ge=1)
+
+
+class CorsSettings(_Section):
+    # "*" echoes any Origin (a local mock serves whatever dev server the user runs).
+    allowed_origins: tuple[str, ...] = ("*",)
+
+
+class ServerSettings(_Section):
+    proxy_path: str = "/__clerk"
+
+
+class Config(_Section):
+    profile: Literal["default", "test"] = "default"
+    instance: InstanceSettings = InstanceSettings()
+    attributes: AttributeSettings = AttributeSettings()
+    strategies: StrategySettings = StrategySettings()
+    passwords: PasswordSettings = PasswordSettings()
+    usernames: UsernameSettings = UsernameSettings()
+    verification: VerificationSettings = VerificationSettings()
+    test_mode: TestModeSettings = TestModeSettings()
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    lockout: LockoutSettings = LockoutSettings()
+    sessions: SessionSettings = SessionSettings()
+    cors: CorsSettings = CorsSettings()
+    server: ServerSettings = ServerSettings()
+
+    @property
+    def rate_limiting(self) -> bool:
+        """The ``test`` profile turns rate limits off, whatever the section says."""
+        return self.rate_limits.enabled and self.profile != "test"
+
+    def first_factor_enabled(self, strategy: str) -> bool:
+        return strategy in self.strategies.first_factors
+
+    def second_factor_enabled(self, strategy: str) -> bool:
+        return strategy in self.strategies.second_factors
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be read or does not describe a valid instance."""
+
+
+def load_config(path: str | Path | None = None, **overrides: object) -> Config:
+    """Read a TOML file (or nothing: the defaults) into a :class:`Config`."""
+    data: dict[str, object] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text("utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {path}: {exc}") from exc
+    data.update(overrides)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid config {path or '(defaults)'}:\n{exc}") from exc

@@ -1,0 +1,1 @@
+"""The state machines of FAPI, free of HTTP: they read and write a transaction."""

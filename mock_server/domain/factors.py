@@ -1,0 +1,107 @@
+"""Which factors a user really has, as Clerk lists them on a sign-in.
+
+A sign-in offers exactly the strategies that the instance enables *and* the account
+can complete: no email code without a verified email, no password factor without a
+password, no reset without a password to reset. Everything else is
+``strategy_for_user_invalid``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.config import Config
+from mock_server.domain.identifiers import mask_email, mask_phone
+from mock_server.domain.models import EmailAddress, PhoneNumber, User
+
+
+def _verified(ident: EmailAddress | PhoneNumber) -> bool:
+    return ident.verification is not None and ident.verification.status == "verified"
+
+
+def _safe(value: str, shown: str | None, mask: Any) -> str:
+    """The identifier the user typed is shown whole; the others are masked."""
+    return value if shown is not None and value == shown else str(mask(value))
+
+
+def first_factors(
+    config: Config, user: User, identifier: str | None = None
+) -> list[dict[str, Any]]:
+    enabled = config.first_factor_enabled
+    out: list[dict[str, Any]] = []
+    if user.password_hash and enabled("password"):
+        out.append({"strategy": "password"})
+    emails = [e for e in user.email_addresses if _verified(e)]
+    phones = [p for p in user.phone_numbers if _verified(p)]
+    for strategy in ("email_code", "email_link"):
+        if enabled(strategy):
+            out.extend(_email_factor(strategy, e, user, identifier) for e in emails)
+    if enabled("phone_code"):
+        out.extend(_phone_factor("phone_code", p, user, identifier) for p in phones)
+    if user.password_hash:
+        if enabled("reset_password_email_code"):
+            out.extend(
+                _email_factor("reset_password_email_code", e, user, identifier) for e in emails
+            )
+        if enabled("reset_password_phone_code"):
+            out.extend(
+                _phone_factor("reset_password_phone_code", p, user, identifier) for p in phones
+            )
+    return out
+
+
+def second_factors(config: Config, user: User) -> list[dict[str, Any]]:
+    enabled = config.second_factor_enabled
+    out: list[dict[str, Any]] = []
+    if user.totp_verified and enabled("totp"):
+        out.append({"strategy": "totp"})
+    if enabled("phone_code"):
+        for phone in user.phone_numbers:
+            if phone.reserved_for_second_factor and _verified(phone):
+                factor = _phone_factor("phone_code", phone, user, None)
+                factor["default"] = phone.default_second_factor
+                out.append(factor)
+    if user.backup_codes and enabled("backup_code"):
+        out.append({"strategy": "backup_code"})
+    return out
+
+
+def _email_factor(
+    strategy: str, email: EmailAddress, user: User, shown: str | None
+) -> dict[str, Any]:
+    return {
+        "strategy": strategy,
+        "email_address_id": email.id,
+        "safe_identifier": _safe(email.email_address, shown, mask_email),
+        "primary": email.id == user.primary_email_address_id,
+    }
+
+
+def _phone_factor(
+    strategy: str, phone: PhoneNumber, user: User, shown: str | None
+) -> dict[str, Any]:
+    return {
+        "strategy": strategy,
+        "phone_number_id": phone.id,
+        "safe_identifier": _safe(phone.phone_number, shown, mask_phone),
+        "primary": phone.id == user.primary_phone_number_id,
+    }
+
+
+def find_factor(
+    factors: list[dict[str, Any]],
+    strategy: str,
+    *,
+    email_address_id: str | None = None,
+    phone_number_id: str | None = None,
+) -> dict[str, Any] | None:
+    """The user's factor for a strategy, optionally pinned to one identification."""
+    for factor in factors:
+        if factor["strategy"] != strategy:
+            continue
+        if email_address_id and factor.get("email_address_id") != email_address_id:
+            continue
+        if phone_number_id and factor.get("phone_number_id") != phone_number_id:
+            continue
+        return factor
+    return None

@@ -1,0 +1,231 @@
+"""The plain data the store holds.
+
+Entities are pydantic models so the whole state exports to JSON and imports back
+(``--state FILE``, the admin API) with validation, and so a second worker or a Redis
+store sees exactly the same shapes. They hold facts only; what the wire shows (masked
+identifiers, supported factors, nested objects) is derived in ``wire/serialize.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+VerificationStatus = Literal["unverified", "verified", "failed", "expired", "transferable"]
+
+
+class Entity(BaseModel):
+    """A row of one table; ``table`` names it in the store."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    table: ClassVar[str]
+    id: str
+
+
+class Verification(BaseModel):
+    """One verification in progress or done: a code, a link, a password check...
+
+    ``secret`` is the code (or link token) to compare against in constant time; it is
+    never serialized to the wire. ``attempts`` counts failed tries; at the instance's
+    limit the verification turns ``failed`` for good.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    status: VerificationStatus = "unverified"
+    strategy: str
+    attempts: int = 0
+    expire_at: int | None = None
+    secret: str | None = None
+    sent_at: int | None = None
+    target_id: str | None = None
+    redirect_url: str | None = None
+    verified_at_client: str | None = None
+    nonce: str | None = None
+    message: str | None = None
+    external_verification_redirect_url: str | None = None
+    error: dict[str, Any] | None = None
+
+
+class EmailAddress(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    email_address: str
+    verification: Verification | None = None
+    reserved: bool = False
+    created_at: int
+    updated_at: int
+
+
+class PhoneNumber(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    phone_number: str
+    verification: Verification | None = None
+    reserved: bool = False
+    reserved_for_second_factor: bool = False
+    default_second_factor: bool = False
+    created_at: int
+    updated_at: int
+
+
+class User(Entity):
+    table: ClassVar[str] = "users"
+    username: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    password_hash: str | None = None
+    password_updated_at: int | None = None
+    email_addresses: list[EmailAddress] = Field(default_factory=list)
+    phone_numbers: list[PhoneNumber] = Field(default_factory=list)
+    primary_email_address_id: str | None = None
+    primary_phone_number_id: str | None = None
+    totp_secret: str | None = None
+    totp_verified: bool = False
+    totp_last_used_step: int | None = None
+    backup_codes: list[str] = Field(default_factory=list)
+    public_metadata: dict[str, Any] = Field(default_factory=dict)
+    unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
+    failed_attempts: int = 0
+    locked_until: int | None = None
+    last_sign_in_at: int | None = None
+    last_active_at: int | None = None
+    created_at: int
+    updated_at: int
+
+    def email(self, id_: str) -> EmailAddress | None:
+        return next((e for e in self.email_addresses if e.id == id_), None)
+
+    def phone(self, id_: str) -> PhoneNumber | None:
+        return next((p for p in self.phone_numbers if p.id == id_), None)
+
+    @property
+    def has_second_factor(self) -> bool:
+        return (
+            self.totp_verified
+            or bool(self.backup_codes)
+            or any(p.reserved_for_second_factor for p in self.phone_numbers)
+        )
+
+
+SignInStatus = Literal[
+    "abandoned",
+    "needs_identifier",
+    "needs_first_factor",
+    "needs_second_factor",
+    "needs_client_trust",
+    "needs_new_password",
+    "needs_protect_check",
+    "complete",
+]
+
+
+class SignIn(Entity):
+    table: ClassVar[str] = "sign_ins"
+    client_id: str
+    status: SignInStatus = "needs_identifier"
+    identifier: str | None = None
+    user_id: str | None = None
+    first_factor_verification: Verification | None = None
+    second_factor_verification: Verification | None = None
+    created_session_id: str | None = None
+    created_at: int
+    abandon_at: int
+
+
+class SignUp(Entity):
+    table: ClassVar[str] = "sign_ups"
+    client_id: str
+    status: Literal["missing_requirements", "complete", "abandoned"] = "missing_requirements"
+    email_address: str | None = None
+    phone_number: str | None = None
+    username: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    password_hash: str | None = None
+    unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
+    email_address_verification: Verification | None = None
+    phone_number_verification: Verification | None = None
+    legal_accepted_at: int | None = None
+    created_user_id: str | None = None
+    created_session_id: str | None = None
+    created_at: int
+    abandon_at: int
+
+
+SessionStatus = Literal["active", "revoked", "ended", "expired", "removed", "abandoned", "pending"]
+
+
+class Session(Entity):
+    table: ClassVar[str] = "sessions"
+    client_id: str
+    user_id: str
+    status: SessionStatus = "active"
+    created_at: int
+    updated_at: int
+    last_active_at: int
+    expire_at: int
+    abandon_at: int
+    first_factor_verified_at: int | None = None
+    second_factor_verified_at: int | None = None
+    last_active_organization_id: str | None = None
+    reverification: dict[str, Any] | None = None
+
+
+class Client(Entity):
+    table: ClassVar[str] = "clients"
+    sign_in_id: str | None = None
+    sign_up_id: str | None = None
+    session_ids: list[str] = Field(default_factory=list)
+    last_active_session_id: str | None = None
+    last_authentication_strategy: str | None = None
+    created_at: int
+    updated_at: int
+    cookie_expires_at: int | None = None
+
+
+class OutboxMessage(Entity):
+    """An email or SMS the mock "sent": what a developer reads instead of an inbox."""
+
+    table: ClassVar[str] = "outbox"
+    channel: Literal["email", "sms"]
+    to: str
+    purpose: str
+    subject: str
+    body: str
+    code: str | None = None
+    link: str | None = None
+    sent_at: int
+    client_id: str | None = None
+
+
+class Ticket(Entity):
+    """A sign-in token or invitation: ``id`` is the opaque ticket string itself."""
+
+    table: ClassVar[str] = "tickets"
+    kind: Literal["sign_in", "invitation"]
+    user_id: str | None = None
+    email_address: str | None = None
+    expire_at: int
+    used: bool = False
+
+
+class Pointer(Entity):
+    """An index row: ``id`` is the key (a token, an identifier), ``target`` the id it names."""
+
+    table: ClassVar[str] = "pointers"
+    kind: str
+    target: str
+
+
+ENTITY_TYPES: tuple[type[Entity], ...] = (
+    User,
+    SignIn,
+    SignUp,
+    Session,
+    Client,
+    OutboxMessage,
+    Ticket,
+    Pointer,
+)
+TABLES: dict[str, type[Entity]] = {t.table: t for t in ENTITY_TYPES}

@@ -1,0 +1,224 @@
+"""The sign-in state machine.
+
+    (none) --create{}--------------------------> needs_identifier
+    (none) --create{identifier}----------------> needs_first_factor
+    (none) --create{identifier, password}------> complete | needs_second_factor
+    (none) --create{strategy=ticket, ticket}---> complete | needs_second_factor
+    needs_first_factor --prepare/attempt-------> complete | needs_second_factor
+    needs_first_factor --attempt reset code----> needs_new_password --reset--> complete | ...
+    needs_second_factor --attempt 2nd factor---> complete
+
+Only the client's newest sign-in may be changed (older ones answer 403
+``resource_forbidden``), an abandoned one is gone (404), and another client's sign-in
+does not exist (404).
+"""
+
+from __future__ import annotations
+
+from mock_server.domain import identifiers, passwords, sessions, tickets, users
+from mock_server.domain.factors import find_factor, first_factors
+from mock_server.domain.models import Client, SignIn, User, Verification
+from mock_server.errors import FapiError, not_found
+from mock_server.runtime import Runtime
+from mock_server.store.base import Tx
+from mock_server.strategies.base import FactorFlow
+from mock_server.strategies.registry import FIRST_FACTOR
+from mock_server.wire.request import Params
+
+SECOND_FACTOR_STATUSES = frozenset({"needs_second_factor", "needs_client_trust"})
+
+
+def _flow(
+    rt: Runtime, tx: Tx, client: Client, si: SignIn, user: User | None, base_url: str
+) -> FactorFlow:
+    return FactorFlow(rt, tx, client, user, "sign_in", f"sign_in:{si.id}", base_url)
+
+
+def _refuse_when_signed_in(rt: Runtime, tx: Tx, client: Client) -> None:
+    if rt.config.instance.single_session_mode and client.last_active_session_id:
+        raise FapiError.of("session_exists")
+
+
+def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -> SignIn:
+    _refuse_when_signed_in(rt, tx, client)
+    now = rt.now()
+    si = SignIn(
+        id=rt.new_id("sia"),
+        client_id=client.id,
+        created_at=now,
+        abandon_at=now + rt.config.sessions.sign_in_ttl_seconds * 1000,
+    )
+    client.sign_in_id = si.id
+    client.updated_at = now
+    tx.put(si)
+    strategy = params.get("strategy")
+    if strategy == "ticket":
+        return _with_ticket(rt, tx, client, si, params)
+    if strategy is not None and strategy not in FIRST_FACTOR:
+        raise FapiError.of("form_param_value_invalid", param="strategy", value=strategy)
+    identifier = params.get("identifier")
+    if identifier is None:
+        if strategy is not None or params.has("password"):
+            raise FapiError.of("form_param_missing", param="identifier")
+        return si
+    user = users.find_by_identifier(tx, identifier)
+    if user is None:
+        raise FapiError.of("form_identifier_not_found", param="identifier")
+    users.check_not_locked(rt, user)
+    si.identifier = identifiers.normalize(identifiers.classify(identifier), identifier)
+    si.user_id = user.id
+    si.status = "needs_first_factor"
+    if params.has("password") and strategy in (None, "password"):
+        attempt = Params(values={"strategy": "password", "password": params.get("password") or ""})
+        return attempt_first_factor(rt, tx, client, si, attempt, base_url)
+    if strategy is not None and strategy != "password":
+        return prepare_first_factor(rt, tx, client, si, params, base_url)
+    return si
+
+
+def _with_ticket(rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params) -> SignIn:
+    ticket = tickets.redeem(rt, tx, params.get("ticket"), kind="sign_in")
+    user = tx.get(User, ticket.user_id or "")
+    if user is None:
+        raise FapiError.of("ticket_invalid_code")
+    si.user_id = user.id
+    si.identifier = None
+    si.first_factor_verification = Verification(
+        status="verified", strategy="ticket", attempts=0, expire_at=ticket.expire_at
+    )
+    return _after_first_factor(rt, tx, client, si, user, "ticket")
+
+
+def owned(rt: Runtime, tx: Tx, client: Client | None, sign_in_id: str) -> SignIn:
+    """The client's own, live sign-in; anything else does not exist (404)."""
+    si = tx.get(SignIn, sign_in_id)
+    if si is None or client is None or si.client_id != client.id:
+        raise not_found("sign in", sign_in_id)
+    if si.status != "complete" and rt.now() >= si.abandon_at:
+        si.status = "abandoned"
+    if si.status == "abandoned":
+        raise not_found("sign in", sign_in_id)
+    return si
+
+
+def mutable(rt: Runtime, tx: Tx, client: Client | None, sign_in_id: str) -> tuple[SignIn, Client]:
+    si = owned(rt, tx, client, sign_in_id)
+    assert client is not None
+    if client.sign_in_id != si.id:
+        raise FapiError.of("resource_forbidden")
+    return si, client
+
+
+def _user(tx: Tx, si: SignIn) -> User:
+    user = tx.get(User, si.user_id or "")
+    if user is None:
+        raise FapiError.of("sign_in_no_identification_for_user")
+    return user
+
+
+def _require_status(si: SignIn, *allowed: str, action: str) -> None:
+    if si.status not in allowed:
+        raise FapiError.of(
+            "client_state_invalid",
+            action=action,
+            resolution=f"The sign in is {si.status}.",
+        )
+
+
+def prepare_first_factor(
+    rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params, base_url: str
+) -> SignIn:
+    strategy = params.get("strategy")
+    if strategy is None:
+        raise FapiError.of("form_param_missing", param="strategy")
+    _require_status(si, "needs_first_factor", action="prepare_first_factor")
+    user = _user(tx, si)
+    implementation = FIRST_FACTOR.get(strategy)
+    factor = find_factor(
+        first_factors(rt.config, user, si.identifier),
+        strategy,
+        email_address_id=params.get("email_address_id"),
+        phone_number_id=params.get("phone_number_id"),
+    )
+    if implementation is None or factor is None:
+        raise FapiError.of("strategy_for_user_invalid", param="strategy")
+    if not implementation.needs_prepare:
+        raise FapiError.of("verification_strategy_invalid", param="strategy")
+    si.first_factor_verification = implementation.prepare(
+        _flow(rt, tx, client, si, user, base_url), factor, params, si.first_factor_verification
+    )
+    return si
+
+
+def attempt_first_factor(
+    rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params, base_url: str
+) -> SignIn:
+    strategy = params.get("strategy")
+    if strategy is None:
+        raise FapiError.of("form_param_missing", param="strategy")
+    _require_status(si, "needs_first_factor", action="attempt_first_factor")
+    user = _user(tx, si)
+    implementation = FIRST_FACTOR.get(strategy)
+    factor = find_factor(first_factors(rt.config, user, si.identifier), strategy)
+    if implementation is None or factor is None:
+        raise FapiError.of("strategy_for_user_invalid", param="strategy")
+    verified = implementation.attempt(
+        _flow(rt, tx, client, si, user, base_url), si.first_factor_verification, params
+    )
+    si.first_factor_verification = verified
+    if strategy.startswith("reset_password_"):
+        si.status = "needs_new_password"
+        return si
+    return _after_first_factor(rt, tx, client, si, user, strategy)
+
+
+def _after_first_factor(
+    rt: Runtime, tx: Tx, client: Client, si: SignIn, user: User, strategy: str
+) -> SignIn:
+    if user.has_second_factor:
+        si.status = "needs_second_factor"
+        return si
+    return _complete(rt, tx, client, si, user, strategy)
+
+
+def _complete(
+    rt: Runtime,
+    tx: Tx,
+    client: Client,
+    si: SignIn,
+    user: User,
+    strategy: str,
+    *,
+    second_factor: bool = False,
+) -> SignIn:
+    session = sessions.create(rt, tx, client, user, strategy=strategy, second_factor=second_factor)
+    si.status = "complete"
+    si.created_session_id = session.id
+    return si
+
+
+def reset_password(rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params) -> SignIn:
+    _require_status(si, "needs_new_password", action="reset_password")
+    password = params.get("password")
+    if password is None:
+        raise FapiError.of("form_param_missing", param="password")
+    passwords.check_policy(password, rt.config.passwords)
+    user = _user(tx, si)
+    user.password_hash = passwords.hash_password(password, rt.config.passwords.kdf_log_n)
+    user.password_updated_at = rt.now()
+    user.updated_at = rt.now()
+    if params.flag("sign_out_of_other_sessions"):
+        sessions.end_other_sessions_of_user(rt, tx, user.id, keep=None)
+    strategy = si.first_factor_verification.strategy if si.first_factor_verification else "password"
+    return _after_first_factor(rt, tx, client, si, user, strategy)
+
+
+def complete_by_link(rt: Runtime, tx: Tx, si: SignIn) -> SignIn:
+    """The email link of this sign-in was opened: finish it for its own client."""
+    client = tx.get(Client, si.client_id)
+    user = _user(tx, si)
+    if client is None:
+        raise not_found("client", si.client_id)
+    if si.first_factor_verification is not None:
+        si.first_factor_verification.verified_at_client = client.id
+    return _after_first_factor(rt, tx, client, si, user, "email_link")

@@ -1,0 +1,15 @@
+"""Thin HTTP handlers per FAPI resource: parse, call one domain function, serialize.
+
+Importing this package registers every operation in ``mock_server.routing.FAPI``.
+"""
+
+from mock_server.routes import (  # noqa: F401 - imported for registration
+    client,
+    dev_browser,
+    environment,
+    me,
+    sessions,
+    sign_ins,
+    sign_ups,
+    verify,
+)

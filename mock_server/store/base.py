@@ -1,0 +1,63 @@
+"""The store protocol: every request is one unit of work.
+
+A handler reads entities through a :class:`Tx`, mutates private copies, and the store
+applies all writes at once when the handler returns. A :class:`FapiError` discards the
+writes (a failed request changes nothing); a :class:`CommittedFapiError` keeps them
+(a wrong code still counts an attempt). Because the whole unit runs under the store's
+lock, two concurrent attempts with the same code cannot both succeed.
+
+Entities must not escape a unit of work: return plain data (serialized JSON, ids)
+from ``fn``, never an entity, because the store keeps the very objects the unit wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol, TypeVar
+
+from mock_server.domain.models import Entity, Pointer
+
+E = TypeVar("E", bound=Entity)
+T = TypeVar("T")
+
+
+class Tx(Protocol):
+    def get(self, kind: type[E], id_: str) -> E | None: ...
+
+    def put(self, entity: Entity) -> None: ...
+
+    def delete(self, kind: type[Entity], id_: str) -> None: ...
+
+    def scan(self, kind: type[E]) -> Iterator[E]: ...
+
+
+def pointer_key(kind: str, key: str) -> str:
+    return f"{kind}:{key}"
+
+
+def resolve(tx: Tx, kind: str, key: str) -> str | None:
+    """Follow an index row (``kind:key`` -> target id)."""
+    row = tx.get(Pointer, pointer_key(kind, key))
+    return row.target if row else None
+
+
+def point(tx: Tx, kind: str, key: str, target: str) -> None:
+    tx.put(Pointer(id=pointer_key(kind, key), kind=kind, target=target))
+
+
+def unpoint(tx: Tx, kind: str, key: str) -> None:
+    tx.delete(Pointer, pointer_key(kind, key))
+
+
+class Store(Protocol):
+    def transact(self, fn: Callable[[Tx], T]) -> T:
+        """Run ``fn`` as one atomic unit of work."""
+        ...
+
+    def export(self) -> dict[str, Any]: ...
+
+    def load(self, data: dict[str, Any]) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def count(self, kind: type[Entity]) -> int: ...

@@ -1,0 +1,109 @@
+"""The embedded default store: tables of pydantic entities in one process.
+
+Reads hand out deep copies, writes are staged, and ``transact`` applies them only when
+the unit of work finishes, so a request that fails half-way leaves no trace.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from mock_server.domain.models import TABLES, Entity
+from mock_server.errors import CommittedFapiError
+from mock_server.store.base import Tx
+
+E = TypeVar("E", bound=Entity)
+T = TypeVar("T")
+
+_DELETED = object()
+
+
+class MemoryTx:
+    def __init__(self, tables: dict[str, dict[str, Entity]]) -> None:
+        self._tables = tables
+        self._staged: dict[tuple[str, str], Any] = {}
+
+    def get(self, kind: type[E], id_: str) -> E | None:
+        key = (kind.table, id_)
+        if key in self._staged:
+            staged = self._staged[key]
+            return None if staged is _DELETED else staged
+        row = self._tables[kind.table].get(id_)
+        if row is None:
+            return None
+        copy = row.model_copy(deep=True)
+        # Later reads in this unit see (and mutate) the same private copy.
+        self._staged[key] = copy
+        return copy  # type: ignore[return-value]
+
+    def put(self, entity: Entity) -> None:
+        self._staged[(entity.table, entity.id)] = entity
+
+    def delete(self, kind: type[Entity], id_: str) -> None:
+        self._staged[(kind.table, id_)] = _DELETED
+
+    def scan(self, kind: type[E]) -> Iterator[E]:
+        seen: set[str] = set()
+        for (table, id_), staged in list(self._staged.items()):
+            if table == kind.table:
+                seen.add(id_)
+                if staged is not _DELETED:
+                    yield staged
+        for id_, row in list(self._tables[kind.table].items()):
+            if id_ not in seen:
+                yield row.model_copy(deep=True)  # type: ignore[misc]
+
+    def commit(self) -> None:
+        for (table, id_), value in self._staged.items():
+            if value is _DELETED:
+                self._tables[table].pop(id_, None)
+            else:
+                self._tables[table][id_] = value
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._tables: dict[str, dict[str, Entity]] = {name: {} for name in TABLES}
+
+    def transact(self, fn: Callable[[Tx], T]) -> T:
+        with self._lock:
+            tx = MemoryTx(self._tables)
+            try:
+                result = fn(tx)
+            except CommittedFapiError:
+                tx.commit()
+                raise
+            tx.commit()
+            return result
+
+    def export(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                name: [row.model_dump(mode="json") for row in rows.values()]
+                for name, rows in self._tables.items()
+            }
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Replace the state with an export; validated whole before anything changes."""
+        tables: dict[str, dict[str, Entity]] = {name: {} for name in TABLES}
+        for name, rows in data.items():
+            if name not in TABLES:
+                raise ValueError(f"unknown table {name!r} in state")
+            if not isinstance(rows, list):
+                raise ValueError(f"table {name!r} must be a list of rows")
+            model = TABLES[name]
+            for row in rows:
+                entity = model.model_validate(row)
+                tables[name][entity.id] = entity
+        with self._lock:
+            self._tables = tables
+
+    def reset(self) -> None:
+        with self._lock:
+            self._tables = {name: {} for name in TABLES}
+
+    def count(self, kind: type[Entity]) -> int:
+        return len(self._tables[kind.table])

@@ -1,0 +1,107 @@
+"""The request as a handler sees it: parameters, the state, and the calling client.
+
+Resolving the client lazily matters: most reads must not create a client (``GET
+/v1/client`` on a fresh browser answers ``null``), while the first write creates one and
+hands its credential back the way the caller identified itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mock_server.domain.models import Client
+from mock_server.errors import FapiError
+from mock_server.runtime import Runtime
+from mock_server.store.base import Tx, point, resolve
+from mock_server.wire.identify import Identity
+from mock_server.wire.request import Params
+
+CLIENT_TOKEN = "client_token"
+DEV_BROWSER = "dev_browser"
+
+
+@dataclass
+class RequestInfo:
+    method: str
+    path: str
+    query: dict[str, str]
+    path_params: dict[str, str]
+    headers: dict[str, str]
+    origin: str | None
+    remote: str
+    base_url: str
+
+
+@dataclass
+class Ctx:
+    rt: Runtime
+    tx: Tx
+    params: Params
+    identity: Identity
+    request: RequestInfo
+    issued_token: str | None = None
+    _client: Client | None = None
+    _resolved: bool = False
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    # -- the calling client -------------------------------------------------------
+    def client(self) -> Client | None:
+        if not self._resolved:
+            self._client = self._lookup()
+            self._resolved = True
+        return self._client
+
+    def _lookup(self) -> Client | None:
+        token = self.identity.token
+        if self.identity.kind == "dev_browser":
+            if token is None:
+                return None
+            target = resolve(self.tx, DEV_BROWSER, token)
+            if target is None:
+                raise FapiError.of("dev_browser_unauthenticated")
+            return self.tx.get(Client, target) if target else None
+        if token is None:
+            return None
+        client_id = resolve(self.tx, CLIENT_TOKEN, token)
+        return self.tx.get(Client, client_id) if client_id else None
+
+    def require_client(self) -> Client:
+        """The calling client, created (and its credential issued) if it has none."""
+        existing = self.client()
+        if existing is not None:
+            return existing
+        now = self.rt.now()
+        client = Client(
+            id=self.rt.new_id("client"),
+            created_at=now,
+            updated_at=now,
+            cookie_expires_at=now + self.rt.config.sessions.client_cookie_days * 86_400_000,
+        )
+        self.tx.put(client)
+        if self.identity.kind == "dev_browser" and self.identity.token:
+            point(self.tx, DEV_BROWSER, self.identity.token, client.id)
+        else:
+            token = self.rt.rng.token()
+            point(self.tx, CLIENT_TOKEN, token, client.id)
+            self.issued_token = token
+        self._client = client
+        self._resolved = True
+        return client
+
+    def forget_client(self) -> None:
+        self._client = None
+        self._resolved = True
+
+    # -- parameters -----------------------------------------------------------------
+    def path_param(self, name: str) -> str:
+        return self.request.path_params[name]
+
+    def require(self, name: str) -> str:
+        value = self.params.get(name)
+        if value is None:
+            raise FapiError.of("form_param_missing", param=name)
+        return value
+
+    def json(self) -> dict[str, Any]:
+        return dict(self.params.values)

@@ -1,0 +1,57 @@
+"""Which client is calling: the three ways FAPI identifies one.
+
+- Browsers in production: the ``__client`` cookie.
+- Development browsers: a token from ``POST /v1/dev_browser`` that clerk-js sends as the
+  ``__clerk_db_jwt`` query parameter (Clerk's spec calls it ``__dev_session``; both are
+  read), or as a cookie of the same name.
+- Native apps: ``_is_native=1`` and the client token in ``Authorization`` (Expo sends it
+  bare, Electron with ``Bearer``); a new token goes back in the ``Authorization``
+  response header.
+
+The identity says how to find the client and how to hand a new one back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from starlette.requests import Request
+
+from mock_server.errors import FapiError
+
+CLIENT_COOKIE = "__client"
+DEV_BROWSER_PARAMS = ("__clerk_db_jwt", "__dev_session")
+DEV_BROWSER_HEADER = "Clerk-Db-Jwt"
+
+IdentityKind = Literal["cookie", "dev_browser", "native"]
+
+
+@dataclass(frozen=True)
+class Identity:
+    kind: IdentityKind
+    token: str | None
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "true", "yes"}
+
+
+def identify(request: Request) -> Identity:
+    query = request.query_params
+    if _truthy(query.get("_is_native")):
+        header = request.headers.get("authorization")
+        if header is None:
+            return Identity("native", None)
+        token = header.removeprefix("Bearer ").strip()
+        if not token or " " in token:
+            raise FapiError.of("authorization_header_format_invalid")
+        return Identity("native", token)
+    for name in DEV_BROWSER_PARAMS:
+        dev_token = query.get(name)
+        if dev_token:
+            return Identity("dev_browser", dev_token)
+    header_token = request.headers.get(DEV_BROWSER_HEADER.lower())
+    if header_token:
+        return Identity("dev_browser", header_token)
+    return Identity("cookie", request.cookies.get(CLIENT_COOKIE) or None)

@@ -1,0 +1,126 @@
+"""Turn an HTTP request into plain parameters, the way FAPI reads them.
+
+clerk-js sends ``application/x-www-form-urlencoded`` bodies (objects as JSON text,
+booleans as "true"/"false", arrays as repeated keys), overrides the method with
+``_method`` and adds bookkeeping query parameters on every call. Parsing accepts all of
+that, plus JSON bodies for hand-written clients, and turns anything else into a
+Clerk-shaped 4xx rather than a framework error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from mock_server.errors import FapiError
+
+# Sent by clerk-js on every request; never parameters of an operation.
+BOOKKEEPING_PARAMS = frozenset(
+    {
+        "_method",
+        "__clerk_api_version",
+        "_clerk_js_version",
+        "_clerk_session_id",
+        "__clerk_db_jwt",
+        "__dev_session",
+        "_is_native",
+        "rotating_token_nonce",
+        "__domain",
+        "_clerk_retry_attempt",
+        "__clerk_testing_token",
+        "debug",
+        "expired_token",
+    }
+)
+
+
+@dataclass
+class Params:
+    """Form (or JSON) body merged over nothing: one value per key, lists kept aside."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, list[str]] = field(default_factory=dict)
+
+    def get(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return value if value not in (None, "") else None
+
+    def has(self, name: str) -> bool:
+        return self.get(name) is not None
+
+    def flag(self, name: str) -> bool:
+        return (self.values.get(name) or "").lower() in {"true", "1", "yes", "on"}
+
+    def json_object(self, name: str) -> dict[str, Any] | None:
+        """A parameter that clerk-js sends as JSON text (``unsafe_metadata``)."""
+        raw = self.get(name)
+        if raw is None:
+            return None
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise FapiError.of("form_param_format_invalid", param=name) from exc
+        if not isinstance(value, dict):
+            raise FapiError.of("form_param_format_invalid", param=name)
+        return value
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return orjson.dumps(value).decode()
+    return str(value)
+
+
+async def read_params(request: Request) -> Params:
+    """The operation's parameters: the body for writes, the query for reads."""
+    params = Params()
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        source: list[tuple[str, str]] = list(request.query_params.multi_items())
+    else:
+        source = await _body_items(request)
+    for key, value in source:
+        if key in BOOKKEEPING_PARAMS:
+            continue
+        params.lists.setdefault(key, []).append(value)
+        params.values[key] = value
+    return params
+
+
+async def _body_items(request: Request) -> list[tuple[str, str]]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if not body.strip():
+        return []
+    if content_type in {"application/x-www-form-urlencoded", "multipart/form-data", ""}:
+        try:
+            form = await request.form()
+        except Exception as exc:  # python-multipart raises several unrelated types
+            raise FapiError.of("request_body_invalid", detail=str(exc)) from exc
+        return [(k, v if isinstance(v, str) else _upload_name(v)) for k, v in form.multi_items()]
+    if content_type == "application/json":
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise FapiError.of(
+                "request_body_invalid", detail="The body is not valid JSON."
+            ) from exc
+        if not isinstance(data, dict):
+            raise FapiError.of("request_body_invalid", detail="The body must be a JSON object.")
+        return [(str(k), _scalar(v)) for k, v in data.items()]
+    raise FapiError.of(
+        "unsupported_content_type",
+        actual=content_type,
+        expected="application/x-www-form-urlencoded",
+    )
+
+
+def _upload_name(upload: UploadFile | Any) -> str:
+    return getattr(upload, "filename", None) or ""

@@ -1,0 +1,301 @@
+"""Domain -> wire JSON: the one place the mock's output shapes are written.
+
+Every function returns the snake_case object that ``schemas/wire/`` describes; tests
+validate each body, so a field added here without the schema (or the other way round)
+fails at once. Verification secrets never leave this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.config import Config
+from mock_server.domain import factors
+from mock_server.domain.models import (
+    Client,
+    EmailAddress,
+    PhoneNumber,
+    Session,
+    SignIn,
+    SignUp,
+    User,
+    Verification,
+)
+from mock_server.runtime import Runtime
+from mock_server.store.base import Tx
+
+_OTP = {"email_code", "phone_code", "reset_password_email_code", "reset_password_phone_code"}
+_OBJECT = {
+    "email_link": "verification_email_link",
+    "password": "verification_password",
+    "ticket": "verification_ticket",
+    "totp": "verification_totp",
+    "backup_code": "verification_backup_code",
+    "admin": "verification_admin",
+}
+# Kinds whose spec stub is closed and has no failed/expired status.
+_TWO_STATE = {"password", "totp", "backup_code"}
+
+
+def verification(v: Verification | None) -> dict[str, Any] | None:
+    if v is None:
+        return None
+    obj = "verification_otp" if v.strategy in _OTP else _OBJECT.get(v.strategy, "verification")
+    status = v.status
+    if v.strategy in _TWO_STATE and status not in ("unverified", "verified"):
+        status = "unverified"
+    out: dict[str, Any] = {
+        "object": obj,
+        "status": status,
+        "strategy": v.strategy,
+        "attempts": v.attempts,
+        "expire_at": v.expire_at,
+    }
+    if v.strategy == "email_link" and v.verified_at_client:
+        out["verified_at_client"] = v.verified_at_client
+    return out
+
+
+def email_address(e: EmailAddress) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "object": "email_address",
+        "email_address": e.email_address,
+        "reserved": e.reserved,
+        "verification": verification(e.verification),
+        "linked_to": [],
+        "created_at": e.created_at,
+        "updated_at": e.updated_at,
+    }
+
+
+def phone_number(p: PhoneNumber) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "object": "phone_number",
+        "phone_number": p.phone_number,
+        "reserved_for_second_factor": p.reserved_for_second_factor,
+        "default_second_factor": p.default_second_factor,
+        "reserved": p.reserved,
+        "verification": verification(p.verification),
+        "linked_to": [],
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    }
+
+
+def user(rt: Runtime, u: User) -> dict[str, Any]:
+    now = rt.now()
+    locked = u.locked_until is not None and u.locked_until > now
+    two_factor = u.has_second_factor
+    return {
+        "id": u.id,
+        "object": "user",
+        "username": u.username,
+        "first_name": u.first_name,
+        "last_name": u.last_name,
+        "has_image": False,
+        "primary_email_address_id": u.primary_email_address_id,
+        "primary_phone_number_id": u.primary_phone_number_id,
+        "primary_web3_wallet_id": None,
+        "password_enabled": u.password_hash is not None,
+        "two_factor_enabled": two_factor,
+        "totp_enabled": u.totp_verified,
+        "backup_code_enabled": bool(u.backup_codes),
+        "email_addresses": [email_address(e) for e in u.email_addresses],
+        "phone_numbers": [phone_number(p) for p in u.phone_numbers],
+        "web3_wallets": [],
+        "passkeys": [],
+        "external_accounts": [],
+        "saml_accounts": [],
+        "enterprise_accounts": [],
+        "password_last_updated_at": u.password_updated_at,
+        "public_metadata": u.public_metadata,
+        "unsafe_metadata": u.unsafe_metadata,
+        "external_id": None,
+        "last_sign_in_at": u.last_sign_in_at,
+        "banned": False,
+        "locked": locked,
+        "lockout_expires_in_seconds": (
+            (u.locked_until - now) // 1000 if locked and u.locked_until else None
+        ),
+        "verification_attempts_remaining": None,
+        "created_at": u.created_at,
+        "updated_at": u.updated_at,
+        "delete_self_enabled": True,
+        "create_organization_enabled": False,
+        "last_active_at": u.last_active_at,
+        "mfa_enabled_at": None,
+        "mfa_disabled_at": None,
+        "legal_accepted_at": None,
+    }
+
+
+def primary_identifier(u: User) -> str:
+    email = u.email(u.primary_email_address_id or "")
+    if email:
+        return email.email_address
+    phone = u.phone(u.primary_phone_number_id or "")
+    if phone:
+        return phone.phone_number
+    return u.username or ""
+
+
+def public_user_data(u: User) -> dict[str, Any]:
+    return {
+        "first_name": u.first_name,
+        "last_name": u.last_name,
+        "has_image": False,
+        "identifier": primary_identifier(u),
+        "user_id": u.id,
+        "username": u.username,
+    }
+
+
+def _age_minutes(now: int, at: int | None) -> int:
+    return -1 if at is None else max(0, (now - at) // 60_000)
+
+
+def factor_verification_age(rt: Runtime, s: Session) -> list[int]:
+    """``[first, second]`` in minutes since verified; -1 for never (the JWT ``fva``)."""
+    now = rt.now()
+    return [
+        _age_minutes(now, s.first_factor_verified_at),
+        _age_minutes(now, s.second_factor_verified_at),
+    ]
+
+
+def session(rt: Runtime, tx: Tx, s: Session) -> dict[str, Any]:
+    u = tx.get(User, s.user_id)
+    return {
+        "id": s.id,
+        "object": "session",
+        "status": s.status,
+        "expire_at": s.expire_at,
+        "abandon_at": s.abandon_at,
+        "last_active_at": s.last_active_at,
+        "last_active_token": None,
+        "actor": None,
+        "tasks": [],
+        "last_active_organization_id": s.last_active_organization_id,
+        "public_user_data": public_user_data(u) if u else None,
+        "factor_verification_age": factor_verification_age(rt, s),
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+        **({"user": user(rt, u)} if u else {}),
+    }
+
+
+def _supported_identifiers(config: Config) -> list[str]:
+    attrs = config.attributes
+    out = []
+    if attrs.email_address != "off":
+        out.append("email_address")
+    if attrs.phone_number != "off":
+        out.append("phone_number")
+    if attrs.username != "off":
+        out.append("username")
+    return out
+
+
+def sign_in(rt: Runtime, tx: Tx, si: SignIn) -> dict[str, Any]:
+    u = tx.get(User, si.user_id) if si.user_id else None
+    first = factors.first_factors(rt.config, u, si.identifier) if u else None
+    second = (
+        factors.second_factors(rt.config, u)
+        if u and si.status in ("needs_second_factor", "needs_client_trust", "complete")
+        else None
+    )
+    return {
+        "object": "sign_in_attempt",
+        "id": si.id,
+        "status": si.status,
+        "supported_identifiers": _supported_identifiers(rt.config),
+        "supported_first_factors": first,
+        "supported_second_factors": second,
+        "first_factor_verification": verification(si.first_factor_verification),
+        "second_factor_verification": verification(si.second_factor_verification),
+        "identifier": si.identifier,
+        "user_data": (
+            {"first_name": u.first_name, "last_name": u.last_name, "has_image": False}
+            if u
+            else None
+        ),
+        "created_session_id": si.created_session_id,
+        "abandon_at": si.abandon_at,
+    }
+
+
+def sign_up_verification(v: Verification | None, supported: list[str]) -> dict[str, Any] | None:
+    body = verification(v)
+    if body is None:
+        return None
+    next_action = "" if v and v.status == "verified" else "needs_attempt"
+    return {**body, "next_action": next_action, "supported_strategies": supported}
+
+
+def sign_up(rt: Runtime, su: SignUp) -> dict[str, Any]:
+    from mock_server.domain import sign_up_rules
+
+    fields = sign_up_rules.fields(rt.config, su)
+    return {
+        "object": "sign_up_attempt",
+        "id": su.id,
+        "status": su.status,
+        "required_fields": fields.required,
+        "optional_fields": fields.optional,
+        "missing_fields": fields.missing,
+        "unverified_fields": fields.unverified,
+        "verifications": {
+            "email_address": sign_up_verification(
+                su.email_address_verification, list(rt.config.strategies.email_verification)
+            ),
+            "phone_number": sign_up_verification(su.phone_number_verification, ["phone_code"]),
+            "web3_wallet": None,
+            "external_account": None,
+        },
+        "username": su.username,
+        "email_address": su.email_address,
+        "phone_number": su.phone_number,
+        "web3_wallet": None,
+        "password_enabled": su.password_hash is not None,
+        "has_password": su.password_hash is not None,
+        "first_name": su.first_name,
+        "last_name": su.last_name,
+        "unsafe_metadata": su.unsafe_metadata,
+        "public_metadata": {},
+        "custom_action": False,
+        "external_id": None,
+        "created_session_id": su.created_session_id,
+        "created_user_id": su.created_user_id,
+        "abandon_at": su.abandon_at,
+        "legal_accepted_at": su.legal_accepted_at,
+    }
+
+
+LISTED_SESSION_STATUSES = frozenset({"active", "pending"})
+
+
+def client(rt: Runtime, tx: Tx, c: Client | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    sessions = []
+    for sid in c.session_ids:
+        s = tx.get(Session, sid)
+        if s is not None and s.status in LISTED_SESSION_STATUSES:
+            sessions.append(session(rt, tx, s))
+    si = tx.get(SignIn, c.sign_in_id) if c.sign_in_id else None
+    su = tx.get(SignUp, c.sign_up_id) if c.sign_up_id else None
+    return {
+        "object": "client",
+        "id": c.id,
+        "sessions": sessions,
+        "sign_in": sign_in(rt, tx, si) if si else None,
+        "sign_up": sign_up(rt, su) if su else None,
+        "last_active_session_id": c.last_active_session_id,
+        "last_authentication_strategy": c.last_authentication_strategy,
+        "cookie_expires_at": c.cookie_expires_at,
+        "captcha_bypass": False,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    }

@@ -1,0 +1,94 @@
+"""The memory store's unit of work: all writes or none, and copies on read."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock_server.domain.models import Client, Pointer
+from mock_server.errors import CommittedFapiError, FapiError
+from mock_server.store import MemoryStore, Tx
+from mock_server.store.base import point, resolve
+
+
+def _client(id_: str) -> Client:
+    return Client(id=id_, created_at=1, updated_at=1)
+
+
+def test_writes_apply_when_the_unit_returns() -> None:
+    store = MemoryStore()
+    store.transact(lambda tx: tx.put(_client("client_a")))
+    assert store.transact(lambda tx: tx.get(Client, "client_a")) is not None
+
+
+def test_a_failed_unit_changes_nothing() -> None:
+    store = MemoryStore()
+    store.transact(lambda tx: tx.put(_client("client_a")))
+
+    def fail(tx: Tx) -> None:
+        client = tx.get(Client, "client_a")
+        assert client is not None
+        client.last_active_session_id = "sess_x"
+        tx.put(_client("client_b"))
+        raise FapiError.of("form_param_missing", param="identifier")
+
+    with pytest.raises(FapiError):
+        store.transact(fail)
+    after = store.transact(lambda tx: tx.get(Client, "client_a"))
+    assert after is not None
+    assert after.last_active_session_id is None
+    assert store.transact(lambda tx: tx.get(Client, "client_b")) is None
+
+
+def test_a_committed_failure_keeps_its_writes() -> None:
+    store = MemoryStore()
+
+    def fail(tx: Tx) -> None:
+        tx.put(_client("client_a"))
+        raise CommittedFapiError.wrap(FapiError.of("form_code_incorrect", param="code"))
+
+    with pytest.raises(CommittedFapiError):
+        store.transact(fail)
+    assert store.transact(lambda tx: tx.get(Client, "client_a")) is not None
+
+
+def test_a_read_is_a_private_copy_until_the_unit_commits() -> None:
+    store = MemoryStore()
+    store.transact(lambda tx: tx.put(_client("client_a")))
+
+    def peek_while_changing(tx: Tx) -> list[str]:
+        mine = tx.get(Client, "client_a")
+        assert mine is not None
+        mine.session_ids.append("sess_new")
+        # Another unit of work would still see the committed row, not this copy.
+        return list(store._tables["clients"]["client_a"].session_ids)
+
+    assert store.transact(peek_while_changing) == []
+    after = store.transact(lambda tx: tx.get(Client, "client_a"))
+    assert after is not None
+    assert after.session_ids == ["sess_new"]
+
+
+def test_a_unit_sees_its_own_staged_writes_and_deletes() -> None:
+    store = MemoryStore()
+
+    def unit(tx: Tx) -> tuple[bool, bool]:
+        point(tx, "client_token", "tok", "client_a")
+        seen = resolve(tx, "client_token", "tok") == "client_a"
+        tx.delete(Pointer, "client_token:tok")
+        gone = resolve(tx, "client_token", "tok") is None
+        return seen, gone
+
+    assert store.transact(unit) == (True, True)
+    assert store.count(Pointer) == 0
+
+
+def test_export_then_load_round_trips_and_bad_state_is_refused_whole() -> None:
+    store = MemoryStore()
+    store.transact(lambda tx: tx.put(_client("client_a")))
+    exported = store.export()
+    fresh = MemoryStore()
+    fresh.load(exported)
+    assert fresh.export() == exported
+    with pytest.raises(ValueError, match="unknown table"):
+        fresh.load({"bogus": []})
+    assert fresh.export() == exported
