@@ -180,3 +180,49 @@ def test_json_types() -> None:
     assert types({"allOf": [{"type": ["integer", "null"]}, {"type": "integer"}]}) == {"integer"}
     assert types({"const": True}) == {"boolean"}
     assert types({"if": {"type": "null"}, "else": {"$ref": "#/$defs/child"}}) == {"object", "null"}
+
+
+def _case(value: str, then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"required": ["kind"], "properties": {"kind": {"const": value}}}, "then": then}
+
+
+def test_a_then_whose_if_always_holds_applies_unconditionally() -> None:
+    schema = {
+        "required": ["kind"],
+        "properties": {"kind": {"enum": ["only"]}},
+        "allOf": [_case("only", {"required": ["x"], "additionalProperties": False})],
+    }
+    flat = flatten(node(schema))
+    assert flat.required == {"kind", "x"}
+    assert flat.closed
+
+
+def test_a_then_whose_if_may_fail_stays_conditional() -> None:
+    schema = {
+        "required": ["kind"],
+        "properties": {"kind": {"enum": ["a", "b"]}},
+        "allOf": [_case("a", {"required": ["x"]})],
+    }
+    flat = flatten(node(schema))
+    assert flat.required == {"kind"}
+    assert flat.conditional_required == {"x"}
+
+
+def test_what_every_case_of_a_discriminated_union_requires_is_required() -> None:
+    schema = {
+        "required": ["kind"],
+        "properties": {"kind": {"enum": ["a", "b"]}},
+        "allOf": [
+            _case("a", {"required": ["status", "a_only"]}),
+            _case("b", {"required": ["status"]}),
+        ],
+    }
+    flat = flatten(node(schema))
+    assert flat.required == {"kind", "status"}
+    assert flat.conditional_required == {"a_only"}
+
+
+def test_what_every_one_of_branch_requires_is_required() -> None:
+    flat = flatten(node({"oneOf": [{"required": ["a", "b"]}, {"required": ["a"]}]}))
+    assert flat.required == {"a"}
+    assert flat.conditional_required == {"b"}
