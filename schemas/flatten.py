@@ -2,10 +2,18 @@
 
 Comparing two schemas property by property needs their *effective* shape, but neither
 side writes it flat: our documents put shared pieces behind ``$ref`` and discriminated
-unions in ``allOf`` of ``if``/``then``; Clerk's spec (once converted) wraps nullable
-objects in ``anyOf [null, X]``. :func:`flatten` collects what an instance meets: the
-properties (with every schema that constrains each), the unconditional ``required`` set,
-what ``then``/``else`` branches additionally require, and whether the object is closed.
+unions in ``allOf`` of ``if``/``then`` and nullable objects in ``if {type: null} else X``;
+Clerk's spec (once converted) wraps them in ``anyOf [null, X]``. :func:`flatten` collects
+what an instance meets: the properties (with every schema that constrains each), the
+unconditional ``required`` set, what branches additionally require, and whether the
+object is closed. The rules that make both sides comparable:
+
+- a null branch is dropped, so "X or null" flattens to X;
+- a ``then`` whose ``if`` every instance already satisfies applies unconditionally;
+- in a union (``oneOf``/``anyOf``, or one ``if``/``then`` per value of a required
+  discriminator, as schemas/README.md prescribes) what every branch requires is
+  required, and the object is closed when every branch is closed.
+
 :func:`enum_values` and :func:`json_types` then say what one property admits.
 
 A :class:`Node` is a schema plus the ``referencing`` resolver its refs are relative to,
