@@ -16,7 +16,7 @@ import builtins
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,9 @@ DECLARED: dict[str, str] = {
     "factor": "Stubs.SignInFactor",
     "deleted_object": "Client.DeletedObject",
     "jwks": "JWKS",
+    "envelopes/delete_session": "Client.DeleteSession",
+    "envelopes/touch_session": "Client.TouchWrappedSession",
+    "verification/sign_up_additional_fields": "Stubs.SignUpVerification.AdditionalFields",
 }
 #: Documents of ours that are not objects FAPI sends, so follow no component.
 NOT_WIRE_OBJECTS = frozenset({"common"})
@@ -126,8 +129,16 @@ def _squash(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _camel(stem: str) -> str:
-    return "".join(part.capitalize() for part in stem.split("_"))
+def _is_container(doc: Mapping[str, Any]) -> bool:
+    """A document that only holds ``$defs`` (``envelopes.json``) describes no object itself."""
+    return not any(k in doc for k in ("type", "properties", "$ref", "allOf", "oneOf", "anyOf"))
+
+
+def _is_verification_kind(definition: Mapping[str, Any]) -> bool:
+    """A verification kind names its ``object`` itself; unions and compositions of kinds
+    (``sign_in_first_factor``, ``sign_up_phone_number``) do not, and are compared where
+    they are used."""
+    return "const" in definition.get("properties", {}).get("object", {})
 
 
 def mapping(spec: OfficialSpec) -> dict[str, str | None]:
@@ -138,19 +149,23 @@ def mapping(spec: OfficialSpec) -> dict[str, str | None]:
         for c in components
         if c.startswith("Stubs.Verification.")
     }
+    wrapped = {
+        _squash(c.removeprefix("Client.ClientWrapped")): c
+        for c in components
+        if c.startswith("Client.ClientWrapped")
+    }
     out: dict[str, str | None] = {}
     for stem, doc in documents().items():
-        if stem not in NOT_WIRE_OBJECTS:
+        if stem not in NOT_WIRE_OBJECTS and not _is_container(doc):
             out[stem] = DECLARED.get(stem)
-        for definition in doc.get("$defs", {}):
+        for definition, body in doc.get("$defs", {}).items():
             name = f"{stem}/{definition}"
             if name in DECLARED:
                 out[name] = DECLARED[name]
-            elif stem == "verification":
+            elif stem == "verification" and _is_verification_kind(body):
                 out[name] = stubs.get(_squash(definition))
             elif stem == "envelopes":
-                wrapped = f"Client.ClientWrapped{_camel(definition)}"
-                out[name] = wrapped if wrapped in components else None
+                out[name] = wrapped.get(_squash(definition))
     if "verification" in out and out["verification"] is None:
         del out["verification"]  # the union of the verification kinds, each mapped on its own
     return out
@@ -168,44 +183,54 @@ def spec_node(spec: OfficialSpec, component: str) -> Node:
     return Node({"$ref": ref}, spec.registry.resolver())
 
 
-def _component_ref(node: Node) -> str | None:
-    """The component a spec property points at, through ``anyOf [null, X]`` and ``allOf [X]``."""
+def _component_refs(node: Node, depth: int = 0) -> list[str] | None:
+    """The components a spec property points at, seeing through null branches and
+    ``allOf [X]``; ``None`` unless every branch is a reference to a component."""
     schema = node.schema
-    for _ in range(4):
-        if not isinstance(schema, Mapping):
-            return None
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and "#/components/schemas/" in ref:
-            return ref.rsplit("/", 1)[1]
-        branches = non_null_branches(Node(schema, node.resolver))
-        if len(branches) == 1:
-            schema = branches[0].schema
-        elif len(schema.get("allOf", ())) == 1:
-            schema = schema["allOf"][0]
-        else:
-            return None
-    return None
-
-
-def _values(nodes: list[Node]) -> frozenset[str] | None:
-    found = [enum_values(n) for n in nodes]
-    constrained = [f for f in found if f is not None]
-    if not constrained:
+    if not isinstance(schema, Mapping) or depth > 6:
         return None
-    out = constrained[0]
-    for more in constrained[1:]:
-        out &= more
-    return out
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and "#/components/schemas/" in ref:
+        return [ref.rsplit("/", 1)[1]]
+    branches = non_null_branches(node)
+    if not branches and schema.get("allOf"):
+        branches = [node.child(sub) for sub in schema["allOf"]]
+    found: list[str] = []
+    for branch in branches:
+        refs = _component_refs(branch, depth + 1)
+        if refs is None:
+            return None
+        found.extend(refs)
+    return found or None
 
 
-def _types(nodes: list[Node]) -> frozenset[str] | None:
-    found = [t for t in (json_types(n) for n in nodes) if t is not None]
-    if not found:
+@dataclass(frozen=True)
+class _Place:
+    """The schemas that apply at one place: always (``strict``), or in some branch."""
+
+    strict: list[Node]
+    branch: list[Node] = field(default_factory=list)
+
+    @property
+    def nodes(self) -> list[Node]:
+        return self.strict + self.branch
+
+
+def _admitted(
+    place: _Place, measure: Callable[[Node], frozenset[str] | None]
+) -> frozenset[str] | None:
+    """What a place admits: the intersection of what always applies, else the union of
+    what the branches admit (``None``: unconstrained)."""
+    strict = [m for m in (measure(n) for n in place.strict) if m is not None]
+    if strict:
+        out = strict[0]
+        for more in strict[1:]:
+            out &= more
+        return out
+    branch = [measure(n) for n in place.branch]
+    if not branch or any(b is None for b in branch):
         return None
-    out = found[0]
-    for more in found[1:]:
-        out &= more
-    return out
+    return frozenset().union(*(b for b in branch if b is not None))
 
 
 def _shown(values: frozenset[str] | None) -> Any:
@@ -223,10 +248,10 @@ class _Pair:
         pointer = "/" + prop.replace("[]", "/*").replace(".", "/") if prop else ""
         self.out.append(Difference(self.schema, self.component, kind, prop, pointer, ours, theirs))
 
-    def compare(self, ours: list[Node], theirs: list[Node], prefix: str, depth: int) -> None:
+    def compare(self, ours: _Place, theirs: _Place, prefix: str, depth: int) -> None:
         mine, spec = _merge(ours), _merge(theirs)
         if mine.closed != spec.closed:
-            self.add("closedness", prefix, _closed(mine.closed), _closed(spec.closed))
+            self.add("closedness", prefix.rstrip("."), _closed(mine.closed), _closed(spec.closed))
         for name in sorted(set(mine.properties) - set(spec.properties)):
             self.add("property-ours-only", prefix + name)
         for name in sorted(set(spec.properties) - set(mine.properties)):
@@ -236,41 +261,63 @@ class _Pair:
         for name in sorted((spec.required - mine.required) & set(mine.properties)):
             self.add("required-spec-only", prefix + name)
         for name in sorted(set(mine.properties) & set(spec.properties)):
-            self.property(mine.properties[name], spec.properties[name], prefix + name, depth)
+            self.property(_at(mine, name), _at(spec, name), prefix + name, depth)
         if mine.items and spec.items:
-            self.property(mine.items, spec.items, prefix.rstrip(".") + "[]", depth)
+            self.property(_Place(mine.items), _Place(spec.items), prefix.rstrip(".") + "[]", depth)
 
-    def property(self, ours: list[Node], theirs: list[Node], prop: str, depth: int) -> None:
-        mine_values, spec_values = _values(ours), _values(theirs)
+    def property(self, ours: _Place, theirs: _Place, prop: str, depth: int) -> None:
+        mine_values, spec_values = _admitted(ours, enum_values), _admitted(theirs, enum_values)
         if mine_values != spec_values:
             self.add("enum", prop, _shown(mine_values), _shown(spec_values))
-        mine_types, spec_types = _types(ours), _types(theirs)
+        mine_types, spec_types = _admitted(ours, json_types), _admitted(theirs, json_types)
         if mine_types is not None and spec_types is not None and mine_types != spec_types:
             self.add("type", prop, sorted(mine_types), sorted(spec_types))
-        if depth >= 8 or any(_component_ref(n) in self.mapped for n in theirs):
-            return  # that component is compared under its own name
+        refs = [_component_refs(n) for n in theirs.nodes]
+        if depth >= 8 or any(r and set(r) <= self.mapped for r in refs):
+            return  # those components are compared under their own names
         mine, spec = _merge(ours), _merge(theirs)
         if mine.properties and spec.properties:
             self.compare(ours, theirs, prop + ".", depth + 1)
         elif mine.items and spec.items:
-            self.property(mine.items, spec.items, prop + "[]", depth + 1)
+            self.property(_Place(mine.items), _Place(spec.items), prop + "[]", depth + 1)
+
+
+def _at(flat: Flat, name: str) -> _Place:
+    return _Place(flat.unconditional.get(name, []), flat.branch_nodes(name))
 
 
 def _closed(closed: bool) -> str:
     return "closed" if closed else "open"
 
 
-def _merge(nodes: Iterable[Node]) -> Flat:
-    """Flatten each node and merge: every schema an instance meets at this place."""
+def _merge(place: _Place) -> Flat:
+    """Every schema an instance meets at a place, flattened into one shape.
+
+    What always applies adds up (required sets unite, one closed schema closes); when
+    only branches apply, a property is required if every branch requires it and the
+    object is closed if every branch is.
+    """
     out = Flat()
-    for node in nodes:
+    for node in place.strict:
         flat = flatten(node)
         for name, subs in flat.properties.items():
             out.properties.setdefault(name, []).extend(subs)
+        for name, subs in flat.unconditional.items():
+            out.unconditional.setdefault(name, []).extend(subs)
         out.required |= flat.required
         out.conditional_required |= flat.conditional_required
         out.closed = out.closed or flat.closed
         out.items.extend(flat.items)
+    branches = [flatten(node) for node in place.branch]
+    for flat in branches:
+        for name, subs in flat.properties.items():
+            out.properties.setdefault(name, []).extend(subs)
+        out.conditional_required |= flat.required | flat.conditional_required
+        out.items.extend(flat.items)
+    if branches and not place.strict:
+        out.required = set.intersection(*(b.required for b in branches))
+        out.closed = all(b.closed for b in branches)
+    out.conditional_required -= out.required
     return out
 
 
@@ -283,7 +330,7 @@ def compare_nodes(
     component is compared under its own name.
     """
     pair = _Pair(schema, component, frozenset(mapped) - {component}, [])
-    pair.compare([ours], [theirs], "", 0)
+    pair.compare(_Place([ours]), _Place([theirs]), "", 0)
     return pair.out
 
 

@@ -2,10 +2,18 @@
 
 Comparing two schemas property by property needs their *effective* shape, but neither
 side writes it flat: our documents put shared pieces behind ``$ref`` and discriminated
-unions in ``allOf`` of ``if``/``then``; Clerk's spec (once converted) wraps nullable
-objects in ``anyOf [null, X]``. :func:`flatten` collects what an instance meets: the
-properties (with every schema that constrains each), the unconditional ``required`` set,
-what ``then``/``else`` branches additionally require, and whether the object is closed.
+unions in ``allOf`` of ``if``/``then`` and nullable objects in ``if {type: null} else X``;
+Clerk's spec (once converted) wraps them in ``anyOf [null, X]``. :func:`flatten` collects
+what an instance meets: the properties (with every schema that constrains each), the
+unconditional ``required`` set, what branches additionally require, and whether the
+object is closed. The rules that make both sides comparable:
+
+- a null branch is dropped, so "X or null" flattens to X;
+- a ``then`` whose ``if`` every instance already satisfies applies unconditionally;
+- in a union (``oneOf``/``anyOf``, or one ``if``/``then`` per value of a required
+  discriminator, as schemas/README.md prescribes) what every branch requires is
+  required, and the object is closed when every branch is closed.
+
 :func:`enum_values` and :func:`json_types` then say what one property admits.
 
 A :class:`Node` is a schema plus the ``referencing`` resolver its refs are relative to,
@@ -48,13 +56,23 @@ class Node:
 class Flat:
     """The effective object shape of a schema."""
 
+    #: Every property, with every schema that constrains it (branches included).
     properties: dict[str, list[Node]] = field(default_factory=dict)
+    #: The schemas that constrain a property whatever branch an instance takes.
+    unconditional: dict[str, list[Node]] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     #: Required only in some ``then``/``else`` or union branch.
     conditional_required: set[str] = field(default_factory=set)
+    #: Closed whatever the branch; or every branch of a union is closed on its own.
     closed: bool = False
     #: ``items`` schemas, when the flattened schema is an array.
     items: list[Node] = field(default_factory=list)
+    _branch_closed: list[bool] = field(default_factory=list, repr=False)
+
+    def branch_nodes(self, name: str) -> list[Node]:
+        """The schemas only some branches apply to ``name``."""
+        strict = {id(n) for n in self.unconditional.get(name, ())}
+        return [n for n in self.properties.get(name, ()) if id(n) not in strict]
 
 
 def _is_null_only(node: Node, depth: int = 0) -> bool:
@@ -68,12 +86,18 @@ def _is_null_only(node: Node, depth: int = 0) -> bool:
 
 
 def non_null_branches(node: Node) -> list[Node]:
-    """The branches of a top-level ``oneOf``/``anyOf`` that admit more than ``null``."""
+    """The branches of a ``oneOf``/``anyOf`` that admit more than ``null``.
+
+    ``if {type: null} else X`` (a third way to write "X or null") counts as one branch, X.
+    """
     schema = node.schema
+    if not isinstance(schema, Mapping):
+        return []
     branches: list[Node] = []
     for key in ("oneOf", "anyOf"):
-        if isinstance(schema, Mapping) and key in schema:
-            branches.extend(node.child(s) for s in schema[key])
+        branches.extend(node.child(s) for s in schema.get(key, ()))
+    if "if" in schema and _is_null_only(node.child(schema["if"])) and "else" in schema:
+        branches.append(node.child(schema["else"]))
     return [b for b in branches if not _is_null_only(b)]
 
 
@@ -82,6 +106,8 @@ def flatten(node: Node) -> Flat:
     flat = Flat()
     _collect(node, flat, conditional=False, depth=0)
     flat.conditional_required -= flat.required
+    if flat._branch_closed and all(flat._branch_closed):
+        flat.closed = True
     return flat
 
 
@@ -93,7 +119,10 @@ def _collect(node: Node, flat: Flat, *, conditional: bool, depth: int) -> None:
     if target is not None:
         _collect(target, flat, conditional=conditional, depth=depth + 1)
     for name, sub in schema.get("properties", {}).items():
-        flat.properties.setdefault(name, []).append(node.child(sub))
+        child = node.child(sub)
+        flat.properties.setdefault(name, []).append(child)
+        if not conditional:
+            flat.unconditional.setdefault(name, []).append(child)
     (flat.conditional_required if conditional else flat.required).update(schema.get("required", ()))
     if not conditional and (
         schema.get("additionalProperties") is False or schema.get("unevaluatedProperties") is False
@@ -101,14 +130,81 @@ def _collect(node: Node, flat: Flat, *, conditional: bool, depth: int) -> None:
         flat.closed = True
     if "items" in schema and isinstance(schema["items"], Mapping | bool):
         flat.items.append(node.child(schema["items"]))
+    cases: dict[str, list[Flat]] = {}
     for sub in schema.get("allOf", ()):
-        _collect(node.child(sub), flat, conditional=conditional, depth=depth + 1)
-    for key in ("then", "else"):
-        if key in schema:
-            _collect(node.child(schema[key]), flat, conditional=True, depth=depth + 1)
+        child = node.child(sub)
+        key = _discriminator(sub)
+        if key is not None and not _implied(child.child(sub["if"]), flat):
+            cases.setdefault(key, []).append(_branch(child.child(sub["then"]), flat, depth))
+        else:
+            _collect(child, flat, conditional=conditional, depth=depth + 1)
+    for key, inners in cases.items():
+        # One if/then per value of a required discriminator: a union, as the schemas
+        # README prescribes, so what every case requires is required.
+        if len(inners) > 1 and key in flat.required and not conditional:
+            flat.required |= set.intersection(*(inner.required for inner in inners))
+    if "if" in schema and not _is_null_only(node.child(schema["if"])):
+        if _implied(node.child(schema["if"]), flat):
+            if "then" in schema:
+                _collect(node.child(schema["then"]), flat, conditional=conditional, depth=depth + 1)
+        else:
+            for key in ("then", "else"):
+                if key in schema:
+                    _branch(node.child(schema[key]), flat, depth)
     branches = non_null_branches(node)
-    for branch in branches:
-        _collect(branch, flat, conditional=conditional or len(branches) > 1, depth=depth + 1)
+    if len(branches) == 1:
+        _collect(branches[0], flat, conditional=conditional, depth=depth + 1)
+    elif branches:
+        inners = [_branch(branch, flat, depth) for branch in branches]
+        if not conditional:  # oneOf/anyOf: an instance takes one branch or another
+            flat.required |= set.intersection(*(inner.required for inner in inners))
+
+
+def _discriminator(schema: Any) -> str | None:
+    """``p`` for ``{if: {required: [p], properties: {p: ...}}, then: ...}`` (one union case)."""
+    if not isinstance(schema, Mapping) or "then" not in schema or "else" in schema:
+        return None
+    test = schema.get("if")
+    if not isinstance(test, Mapping) or set(test) - {"required", "properties"}:
+        return None
+    required = test.get("required", [])
+    if len(required) == 1 and set(test.get("properties", {})) == set(required):
+        return str(required[0])
+    return None
+
+
+def _implied(test: Node, flat: Flat) -> bool:
+    """Does every instance of what is collected so far already satisfy this ``if``?
+
+    So a ``then`` guarded by ``strategy: passkey``, in a schema whose strategy can only
+    be ``passkey``, applies unconditionally.
+    """
+    schema = test.schema
+    if not isinstance(schema, Mapping) or set(schema) - {"required", "properties", "type"}:
+        return False
+    if not set(schema.get("required", ())) <= flat.required:
+        return False
+    for name, sub in schema.get("properties", {}).items():
+        wanted = enum_values(test.child(sub))
+        have = _intersect(enum_values(n) for n in flat.unconditional.get(name, ()))
+        if wanted is None or have is None or not have <= wanted:
+            return False
+    return True
+
+
+def _branch(node: Node, flat: Flat, depth: int) -> Flat:
+    """Merge one conditional branch, remembering whether it is closed on its own."""
+    inner = Flat()
+    _collect(node, inner, conditional=False, depth=depth + 1)
+    if inner._branch_closed and all(inner._branch_closed):
+        inner.closed = True
+    for name, subs in inner.properties.items():
+        flat.properties.setdefault(name, []).extend(subs)
+    flat.conditional_required |= inner.required | inner.conditional_required
+    flat.items.extend(inner.items)
+    if inner.properties or inner.closed:
+        flat._branch_closed.append(inner.closed)
+    return inner
 
 
 def _freeze(value: Any) -> str:
@@ -154,7 +250,17 @@ def enum_values(node: Node, depth: int = 0) -> frozenset[str] | None:
     for key in ("oneOf", "anyOf"):
         if key in schema:
             found.append(_union([enum_values(node.child(s), depth + 1) for s in schema[key]]))
+    if _null_if_else(node):
+        found.append(
+            _union([frozenset({"null"}), enum_values(node.child(schema["else"]), depth + 1)])
+        )
     return _intersect(iter(found))
+
+
+def _null_if_else(node: Node) -> bool:
+    """``if {type: null} else X``: null, or whatever X admits."""
+    schema = node.schema
+    return "if" in schema and "else" in schema and _is_null_only(node.child(schema["if"]))
 
 
 def json_types(node: Node, depth: int = 0) -> frozenset[str] | None:
@@ -178,6 +284,10 @@ def json_types(node: Node, depth: int = 0) -> frozenset[str] | None:
     for key in ("oneOf", "anyOf"):
         if key in schema:
             found.append(_union([json_types(node.child(s), depth + 1) for s in schema[key]]))
+    if _null_if_else(node):
+        found.append(
+            _union([frozenset({"null"}), json_types(node.child(schema["else"]), depth + 1)])
+        )
     result = _intersect(iter(found))
     return None if result == _ALL_TYPES else result
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 import referencing
 import yaml
 from jsonschema.protocols import Validator
@@ -121,6 +122,7 @@ class OfficialSpec:
     raw: Mapping[str, Any]
     load_seconds: float
     _validators: dict[Any, Validator | None] = field(default_factory=dict, repr=False)
+    _fast: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def version(self) -> str:
@@ -238,22 +240,54 @@ class OfficialSpec:
             self._validators[key] = None if schema is None else self._validator_for(schema)
         return self._validators[key]
 
+    # -- the same validators compiled by jsonschema_rs, for the hot path ------------
+
+    @cached_property
+    def _fast_registry(self) -> Any:
+        document = {"components": {"schemas": self.converted_components}}
+        return jsonschema_rs.Registry([(SPEC_URI, document)])
+
+    def _fast_for(self, key: Any, schema: Any) -> Any:
+        if key not in self._fast:
+            wrapped = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+            self._fast[key] = jsonschema_rs.validator_for(wrapped, registry=self._fast_registry)
+        return self._fast[key]
+
+    def fast_component_validator(self, name: str) -> Any:
+        """:meth:`component_validator` compiled by ``jsonschema_rs`` (hundreds of times faster)."""
+        self.raw_component(name)
+        return self._fast_for(
+            ("component", name), {"$ref": f"{SPEC_URI}#/components/schemas/{name}"}
+        )
+
+    def fast_response_validator(self, method: str, template: str, status: int | str) -> Any:
+        """:meth:`response_validator` compiled by ``jsonschema_rs``, or ``None`` likewise."""
+        schema = self.response_schema(method, template, status)
+        if schema is None:
+            return None
+        return self._fast_for(("response", method.lower(), template, str(status)), schema)
+
     def response_errors(self, method: str, path: str, status: int | str, body: Any) -> list[str]:
         """Why ``body`` is not what the spec documents for this request, one line per error.
 
         ``path`` is concrete (``/v1/client/sign_ins/sia_1``); an undocumented path or
         method is itself an error. An operation/status without a JSON body gives ``[]``.
+        A valid body is recognised by the ``jsonschema_rs`` validator; only an invalid
+        one pays for ``jsonschema``'s readable errors.
         """
         template = self.match_path(path, method)
         if template is None:
             return [f"{method.upper()} {path}: no operation in the spec"]
-        validator = self.response_validator(method, template, status)
-        if validator is None:
+        fast = self.fast_response_validator(method, template, status)
+        if fast is None or fast.is_valid(body):
             return []
-        return [
+        validator = self.response_validator(method, template, status)
+        assert validator is not None
+        found = [
             "/" + "/".join(str(p) for p in error.absolute_path) + f": {error.message}"
             for error in validator.iter_errors(body)
         ]
+        return found or [f"/: {next(iter(fast.iter_errors(body)))}"]
 
 
 def component_validator(name: str) -> Validator:

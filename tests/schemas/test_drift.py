@@ -199,3 +199,27 @@ def test_cli_diff_names_the_missing_spec(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["schemas", "diff", "--spec", str(tmp_path / "no.yml")])
     assert result.exit_code == 1
     assert "no.yml" in result.output
+
+
+def test_a_union_of_mapped_components_is_not_descended_into(tmp_path: Path) -> None:
+    union = {
+        "type": "object",
+        "nullable": True,
+        "oneOf": [
+            {"allOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+            {"$ref": "#/components/schemas/B"},
+        ],
+    }
+    spec = write_spec(
+        tmp_path,
+        {
+            "Holder": {"type": "object", "properties": {"v": union}},
+            "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "B": {"type": "object", "properties": {"b": {"type": "string"}}},
+        },
+    )
+    ours = ours_node({"type": "object", "properties": {"v": {"properties": {"c": {}}}}})
+    holder = drift.spec_node(spec, "Holder")
+    assert kinds(drift.compare_nodes(ours, holder, "h", "Holder", mapped={"A", "B"})) == set()
+    descended = drift.compare_nodes(ours, holder, "h", "Holder", mapped={"A"})
+    assert ("property-ours-only", "v.c") in kinds(descended), "B is not compared elsewhere"

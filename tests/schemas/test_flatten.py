@@ -88,9 +88,21 @@ def test_closed_objects_are_recognised(schema: Any) -> None:
     assert flatten(node(schema)).closed
 
 
-def test_closedness_inside_a_then_branch_does_not_close_the_object() -> None:
-    schema = {"allOf": [{"if": {}, "then": {"additionalProperties": False}}]}
-    assert not flatten(node(schema)).closed
+def _union(*branches: dict[str, Any]) -> dict[str, Any]:
+    return {"allOf": [{"if": {"required": [f"k{i}"]}, "then": b} for i, b in enumerate(branches)]}
+
+
+def test_a_union_is_closed_when_every_branch_is_closed() -> None:
+    closed = {"additionalProperties": False, "properties": {"a": {}}}
+    assert flatten(node(_union(closed, {"$ref": "#/$defs/child"}))).closed
+    assert not flatten(node(_union(closed, {"properties": {"b": {}}}))).closed
+    assert flatten(node({"oneOf": [closed, {"$ref": "#/$defs/child"}]})).closed
+
+
+def test_if_null_else_is_a_nullable_object() -> None:
+    flat = flatten(node({"if": {"type": "null"}, "else": {"$ref": "#/$defs/child"}}))
+    assert flat.required == {"n"}
+    assert flat.closed
 
 
 def test_a_nullable_object_flattens_to_the_object() -> None:
@@ -135,6 +147,8 @@ def test_enum_values_through_refs_and_unions() -> None:
     assert values({"$ref": "#/$defs/status"}) == {'"a"', '"b"'}
     assert values({"const": 3}) == {"3"}
     assert values({"$ref": "#/$defs/nullable_status"}) == {'"a"', '"b"', "null"}
+    if_null = {"if": {"type": "null"}, "else": {"$ref": "#/$defs/status"}}
+    assert values(if_null) == {'"a"', '"b"', "null"}
     assert values({"type": "string"}) is None
     assert values({"oneOf": [{"$ref": "#/$defs/status"}, {"type": "string"}]}) is None
 
@@ -165,3 +179,50 @@ def test_json_types() -> None:
     assert types({"description": "anything"}) is None
     assert types({"allOf": [{"type": ["integer", "null"]}, {"type": "integer"}]}) == {"integer"}
     assert types({"const": True}) == {"boolean"}
+    assert types({"if": {"type": "null"}, "else": {"$ref": "#/$defs/child"}}) == {"object", "null"}
+
+
+def _case(value: str, then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"required": ["kind"], "properties": {"kind": {"const": value}}}, "then": then}
+
+
+def test_a_then_whose_if_always_holds_applies_unconditionally() -> None:
+    schema = {
+        "required": ["kind"],
+        "properties": {"kind": {"enum": ["only"]}},
+        "allOf": [_case("only", {"required": ["x"], "additionalProperties": False})],
+    }
+    flat = flatten(node(schema))
+    assert flat.required == {"kind", "x"}
+    assert flat.closed
+
+
+def test_a_then_whose_if_may_fail_stays_conditional() -> None:
+    schema = {
+        "required": ["kind"],
+        "properties": {"kind": {"enum": ["a", "b"]}},
+        "allOf": [_case("a", {"required": ["x"]})],
+    }
+    flat = flatten(node(schema))
+    assert flat.required == {"kind"}
+    assert flat.conditional_required == {"x"}
+
+
+def test_what_every_case_of_a_discriminated_union_requires_is_required() -> None:
+    schema = {
+        "required": ["kind"],
+        "properties": {"kind": {"enum": ["a", "b"]}},
+        "allOf": [
+            _case("a", {"required": ["status", "a_only"]}),
+            _case("b", {"required": ["status"]}),
+        ],
+    }
+    flat = flatten(node(schema))
+    assert flat.required == {"kind", "status"}
+    assert flat.conditional_required == {"a_only"}
+
+
+def test_what_every_one_of_branch_requires_is_required() -> None:
+    flat = flatten(node({"oneOf": [{"required": ["a", "b"]}, {"required": ["a"]}]}))
+    assert flat.required == {"a"}
+    assert flat.conditional_required == {"b"}

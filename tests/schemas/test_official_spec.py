@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
 from spec_helpers import real_spec, write_spec
+from test_fast import mutated
 
 from schemas import official_spec
 
@@ -193,3 +196,34 @@ def test_real_nullable_enum_admits_null() -> None:
     assert trust.is_valid(None)
     assert trust.is_valid("known")
     assert not trust.is_valid("other")
+
+
+def _mapped_examples() -> list[tuple[str, Any]]:
+    from fixtures.examples import valid_examples
+    from schemas import drift
+
+    try:
+        names = drift.mapping(official_spec.load())
+    except official_spec.SpecNotFound:
+        return []
+    return [(c, e.instance) for e in valid_examples() if (c := names.get(e.schema))]
+
+
+@pytest.mark.parametrize(("component", "instance"), _mapped_examples())
+def test_fast_and_compiled_spec_validators_agree_on_examples(component: str, instance: Any) -> None:
+    spec = real_spec()
+    slow = spec.component_validator(component).is_valid(instance)
+    assert spec.fast_component_validator(component).is_valid(instance) == slow
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_fast_and_compiled_spec_validators_agree_on_mutations(case: tuple[str, Any]) -> None:
+    from schemas import drift
+
+    spec = real_spec()
+    component = drift.mapping(spec).get(case[0])
+    if component is None:
+        return
+    slow = spec.component_validator(component).is_valid(case[1])
+    assert spec.fast_component_validator(component).is_valid(case[1]) == slow, component
