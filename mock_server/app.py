@@ -207,6 +207,11 @@ def _hand_back(response: Response, kind: str, token: str, rt: Runtime) -> None:
         )
 
 
+async def _jwks(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    return JSONResponse(state.runtime.signing_key.jwks())
+
+
 async def _openapi(request: Request) -> Response:
     from mock_server.openapi import document
 
@@ -214,7 +219,20 @@ async def _openapi(request: Request) -> Response:
 
 
 def _fapi_routes() -> list[BaseRoute]:
-    return [Route(op.path, _endpoint(op), methods=[op.method]) for op in FAPI.operations]
+    """One route per path, dispatching on the method, so a 405 lists every allowed one."""
+    by_path: dict[str, dict[str, Any]] = {}
+    for op in FAPI.operations:
+        by_path.setdefault(op.path, {})[op.method] = _endpoint(op)
+    routes: list[BaseRoute] = []
+    for path, endpoints in by_path.items():
+
+        async def dispatch(request: Request, endpoints: dict[str, Any] = endpoints) -> Response:
+            method = "GET" if request.method == "HEAD" else request.method
+            response: Response = await endpoints[method](request)
+            return response
+
+        routes.append(Route(path, dispatch, methods=list(endpoints)))
+    return routes
 
 
 async def _fapi_error(request: Request, exc: Exception) -> Response:
@@ -243,7 +261,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         error = FapiError.of("request_body_invalid", detail=str(exc.detail))
         error.status = exc.status_code
     state: MockState = request.app.state.mock
-    return _render(state, None, Reply(error.to_wire(), status=error.status))
+    reply = Reply(error.to_wire(), status=error.status, headers=dict(exc.headers or {}))
+    return _render(state, None, reply)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -371,6 +390,7 @@ def build_app(
     proxy = config.server.proxy_path.rstrip("/")
     routes: list[BaseRoute] = [
         Route("/openapi.json", _openapi, methods=["GET"]),
+        Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         Mount("/__admin", routes=admin_routes()),
         *([Mount(proxy, routes=fapi)] if proxy else []),
         *fapi,

@@ -252,8 +252,6 @@ def environment(config: Config) -> dict[str, Any]:
         },
         "commerce_settings": {
             "billing": {
-                "stripe_publishable_key": None,
-                "free_trial_requires_payment_method": False,
                 "user": {"enabled": False, "has_paid_plans": False},
                 "organization": {"enabled": False, "has_paid_plans": False},
             }
