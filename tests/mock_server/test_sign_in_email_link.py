@@ -71,10 +71,12 @@ def test_an_expired_link_does_not_sign_in(mock: Mock, browser: Browser) -> None:
     assert si["first_factor_verification"]["status"] == "expired"
 
 
-def test_an_unknown_token_is_a_failed_page(browser: Browser) -> None:
-    page = browser.get("/v1/verify", params={"token": "no-such-token"})
-    assert page.status_code == 400
-    assert page.headers["content-type"].startswith("text/html")
+def test_an_unknown_token_is_verification_link_token_invalid(browser: Browser) -> None:
+    error(
+        browser.get("/v1/verify", params={"token": "no-such-token"}),
+        400,
+        "verification_link_token_invalid",
+    )
 
 
 def test_verify_without_token_is_form_param_missing(browser: Browser) -> None:
