@@ -5,12 +5,18 @@
 #   docs/curl-session.sh [PORT] > docs/curl-session.md
 set -euo pipefail
 PORT=${1:-4010}
+if curl -s -m 1 "http://127.0.0.1:$PORT/" >/dev/null; then
+  echo "port $PORT is already in use" >&2; exit 1
+fi
 WORK=$(mktemp -d)
 cd "$WORK"
 fapi-harness serve --port "$PORT" --seed 42 --log-level warning >serve.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-until curl -fs "http://127.0.0.1:$PORT/v1/environment" >/dev/null; do sleep 0.05; done
+until curl -fs "http://127.0.0.1:$PORT/v1/environment" >/dev/null; do
+  kill -0 $SERVER 2>/dev/null || { cat serve.log >&2; exit 1; }
+  sleep 0.05
+done
 
 say() { printf '%s\n' "$@"; }
 run() {
