@@ -65,18 +65,21 @@ def _official_spec() -> Any | None:
 SPEC = _official_spec()
 
 
-def _official_errors(request: httpx.Request, response: httpx.Response, proxy: str) -> list[str]:
+def _official_errors(
+    request: httpx.Request, response: httpx.Response, proxy: str
+) -> list[str] | None:
+    """Why the body is not what the spec documents; ``None`` when there is nothing to check."""
     if SPEC is None or "json" not in response.headers.get("content-type", ""):
-        return []
+        return None
     path = request.url.path
     if proxy and path.startswith(proxy + "/"):
         path = path[len(proxy) :]
     if not path.startswith("/v1/"):
-        return []
+        return None
     method = (request.url.params.get("_method") or request.method).lower()
     template = SPEC.match_path(path, method)
     if template is None:  # not a documented operation (an unknown route's 404)
-        return []
+        return None
     body = json.loads(response.content)
     errors: list[str] = SPEC.response_errors(method, path, response.status_code, body)
     return [f"{method.upper()} {path} -> {response.status_code}: {e}" for e in errors]
@@ -92,6 +95,7 @@ class Mock:
     app: Starlette
     loop: asyncio.AbstractEventLoop
     spec_failures: list[str] = field(default_factory=list)
+    spec_checked: int = 0
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @property
@@ -107,7 +111,9 @@ class Mock:
             )
         proxy = self.state.runtime.config.server.proxy_path.rstrip("/")
         found = _official_errors(response.request, response, proxy)
-        self.spec_failures.extend(found)
+        if found is not None:
+            self.spec_checked += 1
+            self.spec_failures.extend(found)
 
     def http(self, **kwargs: Any) -> httpx.AsyncClient:
         async def hook(response: httpx.Response) -> None:
