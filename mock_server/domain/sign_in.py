@@ -39,11 +39,13 @@ def _refuse_when_signed_in(rt: Runtime, tx: Tx, client: Client) -> None:
         raise FapiError.of("session_exists")
 
 
-def _refuse_when_user_signed_in(tx: Tx, client: Client, user: User) -> None:
+def _refuse_when_user_signed_in(rt: Runtime, tx: Tx, client: Client, user: User) -> None:
     """Adding an account that this client is already signed in to is refused, as on Clerk."""
     for sid in client.session_ids:
         other = tx.get(Session, sid)
-        if other is not None and other.user_id == user.id and other.status in sessions.ACTIVE:
+        if other is None or other.user_id != user.id:
+            continue
+        if sessions.refresh_status(rt, other).status in sessions.ACTIVE:
             raise FapiError.of(
                 "identifier_already_signed_in", param="identifier", meta={"session_id": sid}
             )
@@ -75,7 +77,7 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     if user is None:
         raise FapiError.of("form_identifier_not_found", param="identifier")
     users.check_not_locked(rt, user)
-    _refuse_when_user_signed_in(tx, client, user)
+    _refuse_when_user_signed_in(rt, tx, client, user)
     si.identifier = identifiers.normalize(identifiers.classify(identifier), identifier)
     si.user_id = user.id
     si.status = "needs_first_factor"

@@ -114,3 +114,12 @@ def test_signing_in_again_to_a_signed_in_account_is_refused(
     )
     # another client is free to sign the same account in
     assert ok(mock.browser().sign_in(identifier=EMAIL, password=PASSWORD))
+
+
+def test_an_expired_session_does_not_block_signing_in_again(
+    mock: Mock, browser: Browser, signed_in: str
+) -> None:
+    mock.advance(7 * 24 * 3600)
+    assert (
+        ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))["response"]["status"] == "complete"
+    )
