@@ -123,3 +123,13 @@ def test_an_expired_session_does_not_block_signing_in_again(
     assert (
         ok(browser.sign_in(identifier=EMAIL, password=PASSWORD))["response"]["status"] == "complete"
     )
+
+
+def test_an_expired_session_leaves_the_client(mock: Mock, browser: Browser, signed_in: str) -> None:
+    mock.advance(7 * 24 * 3600)
+    answer = browser.get("/v1/client")
+    client = ok(answer)["response"]
+    assert client["sessions"] == []
+    assert client["last_active_session_id"] is None
+    assert "__client_uat=0" in answer.headers["set-cookie"]
+    error(browser.get("/v1/me"), 401, "signed_out")
