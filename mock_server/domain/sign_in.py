@@ -181,6 +181,9 @@ def attempt_first_factor(
     si.first_factor_verification = verified
     if strategy.startswith("reset_password_"):
         si.status = "needs_new_password"
+        # clerk-js may send the new password with the code: one request, straight on.
+        if params.has("password"):
+            return reset_password(rt, tx, client, si, params)
         return si
     return _after_first_factor(rt, tx, client, si, user, strategy)
 

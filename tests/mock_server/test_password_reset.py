@@ -121,3 +121,22 @@ def test_reset_password_needs_the_password_param(mock: Mock, browser: Browser) -
     path = f"/v1/client/sign_ins/{si['id']}/reset_password"
     found = error(browser.post(path, {}), 422, "form_param_missing")
     assert found["meta"]["param_name"] == "password"
+
+
+def test_the_new_password_can_come_with_the_code(mock: Mock, browser: Browser) -> None:
+    mock.seed_user(email_addresses=EMAIL)
+    si = ok(browser.sign_in(identifier=EMAIL, strategy="reset_password_email_code"))["response"]
+    code = mock.latest_code(EMAIL)
+    strategy = "reset_password_email_code"
+    # a password the policy refuses changes nothing: the code stays usable
+    error(
+        browser.attempt(si["id"], strategy=strategy, code=code, password="short"),
+        422,
+        "form_password_length_too_short",
+    )
+    done = ok(browser.attempt(si["id"], strategy=strategy, code=code, password=NEW_PASSWORD))
+    assert done["response"]["status"] == "complete"
+    assert (
+        ok(mock.browser().sign_in(identifier=EMAIL, password=NEW_PASSWORD))["response"]["status"]
+        == "complete"
+    )
