@@ -184,3 +184,39 @@ def test_arbitrary_factor_steps_never_break_a_sign_in(
         schemas.validate("errors", answer.json())
     else:
         assert answer.json()["response"]["id"] == si["id"]
+
+
+_sign_up_step_fields = st.dictionaries(
+    st.sampled_from(
+        [
+            "strategy",
+            "code",
+            "password",
+            "email_address",
+            "phone_number",
+            "username",
+            "redirect_url",
+        ]
+    ),
+    st.one_of(_text, st.sampled_from(["email_code", "phone_code", "email_link", "ticket"])),
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    fields=_sign_up_step_fields,
+    step=st.sampled_from(["", "/prepare_verification", "/attempt_verification"]),
+)
+def test_arbitrary_sign_up_steps_never_break_a_sign_up(mock: Mock, fields: dict, step: str) -> None:
+    browser = mock.browser()
+    su = ok(browser.sign_up(email_address="steps@example.com", phone_number="+15005550006"))
+    path = f"/v1/client/sign_ups/{su['response']['id']}{step}"
+    answer = browser.patch(path, fields) if not step else browser.post(path, fields)
+    assert answer.status_code < 500, answer.text
+    if answer.status_code >= 400:
+        schemas.validate("errors", answer.json())
+    else:
+        assert answer.json()["response"]["id"] == su["response"]["id"]
