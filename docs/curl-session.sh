@@ -3,6 +3,7 @@
 # printing Markdown (commands and their real output). Needs curl and jq (jq only pulls
 # ids and codes out of the JSON and trims the output; every request is plain curl).
 #   docs/curl-session.sh [PORT] > docs/curl-session.md
+#   SERVE_ARGS=--validate-responses docs/curl-session.sh 4011   # same session, self-checked
 set -euo pipefail
 PORT=${1:-4010}
 if curl -s -m 1 "http://127.0.0.1:$PORT/" >/dev/null; then
@@ -10,7 +11,8 @@ if curl -s -m 1 "http://127.0.0.1:$PORT/" >/dev/null; then
 fi
 WORK=$(mktemp -d)
 cd "$WORK"
-fapi-harness serve --port "$PORT" --seed 42 --log-level warning >serve.log 2>&1 &
+# shellcheck disable=SC2086  # SERVE_ARGS: extra serve flags, e.g. --validate-responses
+fapi-harness serve --port "$PORT" --seed 42 --log-level warning ${SERVE_ARGS:-} >serve.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 until curl -fs "http://127.0.0.1:$PORT/v1/environment" >/dev/null; do
