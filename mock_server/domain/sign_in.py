@@ -94,6 +94,7 @@ def _with_ticket(rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params
     user = tx.get(User, ticket.user_id or "")
     if user is None:
         raise FapiError.of("ticket_invalid_code")
+    _refuse_when_user_signed_in(rt, tx, client, user)
     si.user_id = user.id
     si.identifier = None
     si.first_factor_verification = Verification(

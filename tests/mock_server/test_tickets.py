@@ -66,3 +66,16 @@ def test_tickets_accept_redirects_with_the_ticket(mock: Mock, browser: Browser) 
 
 def test_tickets_accept_with_a_bad_ticket(browser: Browser) -> None:
     error(browser.get("/v1/tickets/accept", params={"ticket": "bad"}), 400, "ticket_invalid_code")
+
+
+def test_a_ticket_for_an_account_already_signed_in_here_is_refused(
+    mock: Mock, browser: Browser
+) -> None:
+    user = mock.seed_user(email_addresses="twice@example.com")
+    ok(browser.sign_in(identifier="twice@example.com", password=PASSWORD))
+    ticket = mock.ticket(user_id=user["id"])
+    error(browser.sign_in(strategy="ticket", ticket=ticket), 400, "identifier_already_signed_in")
+    # the refusal did not use the ticket up
+    assert ok(mock.browser().sign_in(strategy="ticket", ticket=ticket))["response"]["status"] == (
+        "complete"
+    )
