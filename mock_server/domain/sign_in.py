@@ -126,7 +126,8 @@ def mutable(rt: Runtime, tx: Tx, client: Client | None, sign_in_id: str) -> tupl
 def _user(tx: Tx, si: SignIn) -> User:
     user = tx.get(User, si.user_id or "")
     if user is None:
-        raise FapiError.of("sign_in_no_identification_for_user")
+        # The account went away mid-flow (deleted by an administrator).
+        raise FapiError.of("sign_in_identification_or_user_deleted")
     return user
 
 

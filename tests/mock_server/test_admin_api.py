@@ -191,3 +191,20 @@ def test_journal_records_requests(mock: Mock, browser: Browser) -> None:
 
 def test_admin_unknown_route_is_clerk_shaped(mock: Mock) -> None:
     error(mock.admin("GET", "/nope"), 404, "resource_not_found")
+
+
+def test_a_sign_in_whose_user_was_deleted_cannot_go_on(mock: Mock, browser: Browser) -> None:
+    user = mock.seed_user(email_addresses="vanish@example.com")
+    si = ok(browser.sign_in(identifier="vanish@example.com"))["response"]
+    ok(mock.admin("DELETE", f"/users/{user['id']}"))
+    error(
+        browser.attempt(si["id"], strategy="password", password=PASSWORD),
+        400,
+        "sign_in_identification_or_user_deleted",
+    )
+    error(
+        browser.prepare(si["id"], strategy="email_code"),
+        400,
+        "sign_in_identification_or_user_deleted",
+    )
+    assert ok(browser.get(f"/v1/client/sign_ins/{si['id']}"))["response"]["id"] == si["id"]
