@@ -220,3 +220,32 @@ def test_arbitrary_sign_up_steps_never_break_a_sign_up(mock: Mock, fields: dict,
         schemas.validate("errors", answer.json())
     else:
         assert answer.json()["response"]["id"] == su["response"]["id"]
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | _text,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_text, children, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.one_of(
+        st.dictionaries(
+            st.sampled_from(["identifier", "password", "strategy", "email_address", "code"])
+            | _text,
+            _json_values,
+            max_size=5,
+        ),
+        _json_values,
+    ),
+    path=st.sampled_from(["/v1/client/sign_ins", "/v1/client/sign_ups"]),
+)
+def test_arbitrary_json_bodies_never_break_the_server(mock: Mock, body: object, path: str) -> None:
+    answer = mock.browser().request("POST", path, json=body)
+    assert answer.status_code < 500, answer.text
+    if answer.status_code >= 400:
+        schemas.validate("errors", answer.json())
