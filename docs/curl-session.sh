@@ -23,7 +23,7 @@ done
 say() { printf '%s\n' "$@"; }
 run() {
   say '```console' "\$ $1"
-  eval "$1" 2>&1
+  eval "$1" 2>&1 | tr -d '\r'
   say '```' ''
 }
 
