@@ -85,10 +85,15 @@ def test_an_odd_sign_up_metadata_is_form_param_format_invalid(browser: Browser) 
     error(browser.sign_up(unsafe_metadata="{oops"), 422, "form_param_format_invalid")
 
 
-def test_a_two_megabyte_value_is_judged_like_any_other(browser: Browser) -> None:
-    huge = "y" * 2_000_000
-    error(browser.sign_up(username=huge), 422, "form_username_invalid_length")
-    error(browser.sign_in(identifier=huge), 422, "form_identifier_not_found")
+def test_a_value_over_a_megabyte_is_request_body_invalid(browser: Browser) -> None:
+    found = error(browser.sign_up(username="y" * 2_000_000), 400, "request_body_invalid")
+    assert "maximum size" in found["long_message"]
+
+
+def test_a_large_value_is_judged_like_any_other(browser: Browser) -> None:
+    large = "y" * 500_000
+    error(browser.sign_up(username=large), 422, "form_username_invalid_length")
+    error(browser.sign_in(identifier=large), 422, "form_identifier_not_found")
 
 
 _text = st.text(max_size=40)
