@@ -98,3 +98,20 @@ def test_an_abandoned_sign_up_is_gone(mock: Mock, browser: Browser) -> None:
     su = ok(browser.sign_up(email_address="slow@example.com"))["response"]
     mock.advance(24 * 3600)
     error(browser.get(f"/v1/client/sign_ups/{su['id']}"), 404, "resource_not_found")
+
+
+def test_an_abandoned_flow_leaves_the_client(mock: Mock, browser: Browser) -> None:
+    mock.seed_user(email_addresses=EMAIL)
+    ok(browser.sign_up(email_address="later@example.com"))
+    ok(browser.sign_in(identifier=EMAIL))
+    client = browser.client()
+    assert client["sign_in"]["status"] == "needs_first_factor"
+    assert client["sign_up"]["status"] == "missing_requirements"
+    mock.advance(24 * 3600)
+    client = browser.client()
+    assert client["sign_in"] is None
+    assert client["sign_up"] is None
+    # a new sign-in starts afresh
+    assert (
+        ok(browser.sign_in(identifier=EMAIL))["client"]["sign_in"]["status"] == "needs_first_factor"
+    )
