@@ -128,6 +128,11 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "Invalid client state",
         "We were unable to complete {action} for this Client. {resolution}",
     ),
+    "sign_in_identification_or_user_deleted": ErrorSpec(
+        400,
+        "Identification or user deleted",
+        "The identification or user of this sign in was deleted. Start a new sign in.",
+    ),
     "sign_in_no_identification_for_user": ErrorSpec(
         400, "No identification", "This user has no identification to sign in with."
     ),

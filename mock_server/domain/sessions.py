@@ -63,6 +63,22 @@ def refresh_status(rt: Runtime, session: Session) -> Session:
     return session
 
 
+def refresh_client(rt: Runtime, tx: Tx, client: Client) -> Client:
+    """Expire the client's sessions that outlived their lifetime; if the last active one
+    is gone, the client is signed out (``last_active_session_id`` null, ``__client_uat`` 0).
+    """
+    for sid in client.session_ids:
+        session = tx.get(Session, sid)
+        if session is not None:
+            refresh_status(rt, session)
+    last = client.last_active_session_id
+    if last is not None:
+        current = tx.get(Session, last)
+        if current is None or current.status not in ACTIVE:
+            client.last_active_session_id = None
+    return client
+
+
 def owned(rt: Runtime, tx: Tx, client: Client | None, session_id: str) -> Session:
     """The client's own session, or 404: another client's session does not exist."""
     if client is None or session_id not in client.session_ids:

@@ -48,7 +48,7 @@ class CodeStrategy:
             target_id=target_id,
             test_identity=is_test,
         )
-        if not is_test:
+        if not verification.test_mode_applies(flow.rt, is_test):
             purpose = "reset_password" if factor["strategy"].startswith("reset_") else flow.purpose
             outbox.deliver(
                 flow.rt,
