@@ -132,6 +132,21 @@ class SessionSettings(_Section):
     signing_key_file: str | None = None
 
 
+class ReverificationSettings(_Section):
+    """Clerk guards its own sensitive ``/v1/me`` actions with the "strongest available"
+    factor verified within 10 minutes (docs ``guides/secure/reverification.mdx``)."""
+
+    window_minutes: int = Field(default=10, ge=1)
+    level: Literal["first_factor", "second_factor", "multi_factor"] = "multi_factor"
+
+
+class MfaSettings(_Section):
+    """How many one-time backup codes a user gets (Clerk's UI shows ten)."""
+
+    backup_code_count: int = Field(default=10, ge=1, le=50)
+    totp_issuer: str | None = None
+
+
 class CorsSettings(_Section):
     # "*" echoes any Origin (a local mock serves whatever dev server the user runs).
     allowed_origins: tuple[str, ...] = ("*",)
@@ -158,6 +173,8 @@ class Config(_Section):
     cors: CorsSettings = CorsSettings()
     server: ServerSettings = ServerSettings()
     faults: tuple[FaultRule, ...] = ()
+    reverification: ReverificationSettings = ReverificationSettings()
+    mfa: MfaSettings = MfaSettings()
 
     @property
     def rate_limiting(self) -> bool:

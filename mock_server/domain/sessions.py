@@ -6,6 +6,7 @@ A created session is active, listed on its client and becomes the client's
 
 from __future__ import annotations
 
+from mock_server.domain import mfa
 from mock_server.domain.models import Client, Session, User
 from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
@@ -44,6 +45,7 @@ def create(
         first_factor_verified_at=now,
         second_factor_verified_at=now if second_factor else None,
     )
+    mfa.apply_mfa_requirement(rt, user, session)
     tx.put(session)
     client.session_ids.append(session.id)
     client.last_active_session_id = session.id
