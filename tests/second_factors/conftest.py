@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pyotp
@@ -90,7 +91,7 @@ class Mock:
         return self.admin("POST", "/users", seed)  # type: ignore[no-any-return]
 
     def latest_code(self, to: str) -> str:
-        return str(self.admin("GET", f"/outbox/latest?to={to}")["code"])
+        return str(self.admin("GET", f"/outbox/latest?to={quote(to)}")["code"])
 
     def totp(self, secret: str = TOTP_SECRET, steps: int = 0) -> str:
         """The app's code now (``steps`` later or earlier), by the mock's own clock."""
