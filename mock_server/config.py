@@ -128,6 +128,8 @@ class SessionSettings(_Section):
     token_ttl_seconds: int = Field(default=60, ge=1)
     sign_in_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     client_cookie_days: int = Field(default=365, ge=1)
+    # Clerk's "inactivity timeout": a session unused this long is abandoned (off: None).
+    inactivity_timeout_seconds: int | None = Field(default=None, ge=60)
     # PEM file of an RSA private key; without it a key is generated per instance.
     signing_key_file: str | None = None
 
