@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import anyio
 import httpx
 import pyotp
 import pytest
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from mock_server.app import MockState, build_app
 from mock_server.config import load_config
@@ -27,15 +27,69 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 START_MS = 1_800_000_000_000  # a step boundary: 1_800_000_000 s is a multiple of 30
 
 
+class _Bridge(httpx.BaseTransport):
+    """A synchronous transport over ``httpx.ASGITransport`` (the app runs in-process)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def go() -> httpx.Response:
+            r = await self.inner.handle_async_request(request)
+            return httpx.Response(r.status_code, headers=r.headers, content=await r.aread())
+
+        return anyio.run(go)
+
+
+def _client(app: Starlette) -> httpx.Client:
+    return httpx.Client(transport=_Bridge(app), base_url="http://mock.test")
+
+
+def _official_spec() -> Any | None:
+    """Clerk's official spec, where the bridge (``schemas.official_spec``) and the spec
+    file are both on this machine; otherwise the spec check is skipped."""
+    try:
+        from schemas import official_spec  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    try:
+        return official_spec.load()
+    except official_spec.SpecNotFound:
+        return None
+
+
+SPEC = _official_spec()
+# The project's stated deviations (schemas/README, the drift allow-list): the spec types
+# these lists as bare arrays; the mock wraps them in {response, client} like every other
+# /v1/me answer, which clerk-js reads (payload.response || payload).
+SPEC_DEVIATIONS = frozenset({"/v1/me/sessions", "/v1/me/sessions/active"})
+
+
+def spec_errors(response: httpx.Response) -> list[str]:
+    """Why a JSON answer of a documented ``/v1`` operation is not what the spec says."""
+    if SPEC is None or "json" not in response.headers.get("content-type", ""):
+        return []
+    path = response.request.url.path
+    if not path.startswith("/v1/") or path in SPEC_DEVIATIONS:
+        return []
+    method = response.request.method.lower()
+    if SPEC.match_path(path, method) is None:
+        return []
+    found: list[str] = SPEC.response_errors(method, path, response.status_code, response.json())
+    return [f"{method.upper()} {path} -> {response.status_code}: {e}" for e in found]
+
+
 class Browser:
     """One client of the mock; every answer is checked for 5xx (schema violations)."""
 
     def __init__(self, app: Starlette) -> None:
-        self.http = TestClient(app, base_url="http://mock.test", raise_server_exceptions=False)
+        self.http = _client(app)
 
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         response = self.http.request(method, path, **kwargs)
         assert response.status_code < 500, f"{method} {path}: {response.text}"
+        mismatches = spec_errors(response)
+        assert not mismatches, mismatches
         return response
 
     def post(self, path: str, data: dict[str, Any] | None = None) -> httpx.Response:
@@ -78,7 +132,7 @@ class Mock:
         return Browser(self.app)
 
     def admin(self, method: str, path: str, json: Any = None) -> Any:
-        with TestClient(self.app, base_url="http://mock.test") as http:
+        with _client(self.app) as http:
             response = http.request(method, "/__admin" + path, json=json)
         assert response.status_code < 300, response.text
         return response.json() if response.content else None
