@@ -3,7 +3,8 @@
 - ``GET /__admin/outbox[?to=&channel=&purpose=]``, ``GET /__admin/outbox/latest?to=``,
   ``DELETE /__admin/outbox``: every email and SMS the mock "sent", with its code or link.
 - ``POST /__admin/users`` (JSON: email_addresses, phone_numbers, username, password,
-  first_name, last_name), ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
+  first_name, last_name; second factors: totp_secret, backup_codes,
+  second_factor_phone_numbers), ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
 - ``POST /__admin/tickets`` (JSON: user_id for a sign-in token, or email_address for
   an invitation).
 - ``GET /__admin/clock``, ``POST /__admin/clock`` (JSON: advance_seconds, or set (epoch
