@@ -218,3 +218,31 @@ def test_mfa_required_does_not_hold_back_a_user_with_a_second_factor(make_mock: 
         {"strategy": "totp", "code": mock.totp()},
     )
     assert done["client"]["sessions"][0]["status"] == "active"
+
+
+def test_keys_from_a_pem_file_survive_a_restart(make_mock: Any, tmp_path: Any) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path = tmp_path / "signing.pem"
+    path.write_bytes(pem)
+    first: Mock = make_mock(sessions={"signing_key_file": str(path)})
+    first.user(email_addresses=["pem@example.com"])
+    b = first.browser()
+    b.sign_in("pem@example.com")
+    token = _token(b, b.session_id())
+    restarted: Mock = make_mock(sessions={"signing_key_file": str(path)})
+    jwks = restarted.browser().ok("GET", "/.well-known/jwks.json")
+    assert jwks == b.ok("GET", "/.well-known/jwks.json")
+    claims = jwt.decode(
+        token,
+        jwt.PyJWK(jwks["keys"][0]).key,
+        algorithms=["RS256"],
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
+    assert claims["sid"] == b.session_id()
