@@ -172,11 +172,11 @@ class Config(_Section):
     rate_limits: RateLimitSettings = RateLimitSettings()
     lockout: LockoutSettings = LockoutSettings()
     sessions: SessionSettings = SessionSettings()
+    reverification: ReverificationSettings = ReverificationSettings()
+    mfa: MfaSettings = MfaSettings()
     cors: CorsSettings = CorsSettings()
     server: ServerSettings = ServerSettings()
     faults: tuple[FaultRule, ...] = ()
-    reverification: ReverificationSettings = ReverificationSettings()
-    mfa: MfaSettings = MfaSettings()
 
     @property
     def rate_limiting(self) -> bool:

@@ -83,11 +83,11 @@ class User(Entity):
     totp_secret: str | None = None
     totp_verified: bool = False
     totp_last_used_step: int | None = None
-    backup_codes: list[str] = Field(default_factory=list)
     totp_id: str | None = None
     totp_created_at: int | None = None
     mfa_enabled_at: int | None = None
     mfa_disabled_at: int | None = None
+    backup_codes: list[str] = Field(default_factory=list)
     public_metadata: dict[str, Any] = Field(default_factory=dict)
     unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
     failed_attempts: int = 0
