@@ -7,7 +7,7 @@ its whole step, remembers the newest step it accepted (``User.totp_last_used_ste
 and refuses that step and every older one: a code seen once, on the wire or over a
 shoulder, cannot be replayed.
 
-Backup codes are stored only as SHA-256 digests: the plain codes are shown once, when
+Backup codes are stored only as SHA-256 digests (salted with the user id): the plain codes are shown once, when
 they are generated, and each one is removed from the list when it is used.
 """
 
@@ -140,8 +140,9 @@ def disable_totp(rt: Runtime, tx: Tx, user: User) -> str:
 # -- backup codes ----------------------------------------------------------------------
 
 
-def digest(code: str) -> str:
-    return hashlib.sha256(code.strip().lower().encode()).hexdigest()
+def digest(user_id: str, code: str) -> str:
+    """SHA-256 of the code salted with the user id: equal codes of two users differ."""
+    return hashlib.sha256(f"{user_id}:{code.strip().lower()}".encode()).hexdigest()
 
 
 def replace_backup_codes(rt: Runtime, user: User) -> list[str]:
@@ -150,7 +151,7 @@ def replace_backup_codes(rt: Runtime, user: User) -> list[str]:
         rt.rng._choice(_BACKUP_ALPHABET, BACKUP_CODE_LENGTH)
         for _ in range(rt.config.mfa.backup_code_count)
     ]
-    user.backup_codes = [digest(c) for c in codes]
+    user.backup_codes = [digest(user.id, c) for c in codes]
     user.updated_at = rt.now()
     return codes
 
@@ -159,7 +160,7 @@ def consume_backup_code(user: User, code: str | None) -> bool:
     """True, and the code is gone, when ``code`` is one of the user's unused codes."""
     if not code:
         return False
-    wanted = digest(code)
+    wanted = digest(user.id, code)
     found: str | None = None
     for stored in user.backup_codes:
         if hmac.compare_digest(stored, wanted) and found is None:
@@ -233,7 +234,7 @@ def seed(
         user.totp_verified = True
         user.totp_id = rt.new_id("totp")
         user.totp_created_at = now
-    user.backup_codes = [digest(c) for c in backup_codes]
+    user.backup_codes = [digest(user.id, c) for c in backup_codes]
     wanted = {normalize_phone(p) for p in second_factor_phones}
     first = True
     for phone in user.phone_numbers:

@@ -50,7 +50,7 @@ def test_codes_within_one_step_are_accepted_once(at_ms: int, offset_steps: int) 
 @given(st.lists(st.text(alphabet="abcdef0123", min_size=8, max_size=8), min_size=1, max_size=8))
 def test_each_backup_code_is_consumed_exactly_once(codes: list[str]) -> None:
     user = _user()
-    user.backup_codes = [mfa.digest(c) for c in codes]
+    user.backup_codes = [mfa.digest(user.id, c) for c in codes]
     for code in codes:
         assert mfa.consume_backup_code(user, code) is True
     assert user.backup_codes == []
@@ -63,4 +63,4 @@ def test_generated_backup_codes_are_stored_as_digests() -> None:
     codes = mfa.replace_backup_codes(rt, user)
     assert len(codes) == rt.config.mfa.backup_code_count
     assert not set(codes) & set(user.backup_codes)
-    assert user.backup_codes == [mfa.digest(c) for c in codes]
+    assert user.backup_codes == [mfa.digest(user.id, c) for c in codes]
