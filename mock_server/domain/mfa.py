@@ -7,8 +7,9 @@ its whole step, remembers the newest step it accepted (``User.totp_last_used_ste
 and refuses that step and every older one: a code seen once, on the wire or over a
 shoulder, cannot be replayed.
 
-Backup codes are stored only as SHA-256 digests (salted with the user id): the plain codes are shown once, when
-they are generated, and each one is removed from the list when it is used.
+Backup codes are stored only as SHA-256 digests (salted with the user id): the plain
+codes are shown once, when they are generated, and each one is removed from the list
+when it is used.
 """
 
 from __future__ import annotations
