@@ -240,3 +240,45 @@ def complete_by_link(rt: Runtime, tx: Tx, si: SignIn) -> SignIn:
     if si.first_factor_verification is not None:
         si.first_factor_verification.verified_at_client = client.id
     return _after_first_factor(rt, tx, client, si, user, "email_link")
+
+
+def _second_flow(rt: Runtime, tx: Tx, client: Client, si: SignIn, base_url: str) -> FactorFlow:
+    return _flow(rt, tx, client, si, _user(tx, si), base_url)
+
+
+def prepare_second_factor(
+    rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params, base_url: str
+) -> SignIn:
+    """Send the code of a code-based second factor (phone_code, email_code)."""
+    from mock_server.domain import second_factor
+    from mock_server.domain.factors import second_factors
+
+    _require_status(si, "needs_second_factor", action="prepare_second_factor")
+    flow = _second_flow(rt, tx, client, si, base_url)
+    assert flow.user is not None
+    supported = second_factors(rt.config, flow.user)
+    si.second_factor_verification = second_factor.prepare(
+        flow, supported, params, si.second_factor_verification
+    )
+    return si
+
+
+def attempt_second_factor(
+    rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params, base_url: str
+) -> SignIn:
+    """Prove the second factor (totp, backup_code, or a prepared code) and finish."""
+    from mock_server.domain import second_factor
+    from mock_server.domain.factors import second_factors
+
+    _require_status(si, "needs_second_factor", action="attempt_second_factor")
+    flow = _second_flow(rt, tx, client, si, base_url)
+    user = flow.user
+    assert user is not None
+    strategy = params.get("strategy") or ""
+    current = si.second_factor_verification
+    if strategy in second_factor.DIRECT:
+        current = second_factor.fresh_direct(strategy, current)
+        si.second_factor_verification = current
+    second_factor.attempt(flow, second_factors(rt.config, user), current, params)
+    first = si.first_factor_verification.strategy if si.first_factor_verification else strategy
+    return _complete(rt, tx, client, si, user, first, second_factor=True)
