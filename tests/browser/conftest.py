@@ -1,4 +1,9 @@
-"""Fixtures for the browser tests: a served mock, a page origin, and a Chromium page."""
+"""Fixtures for the browser tests: a served mock, a page origin, and a Chromium page.
+
+Playwright's sync API keeps an event loop running in the main thread while it is open,
+so its fixtures are module-scoped: other test modules (which run their own loops) never
+overlap with it.
+"""
 
 from __future__ import annotations
 
@@ -94,7 +99,7 @@ def clerk_dist() -> Path:
         pytest.skip(str(exc))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_api() -> Iterator[Any]:
     sync_api = pytest.importorskip(
         "playwright.sync_api",
@@ -104,7 +109,7 @@ def playwright_api() -> Iterator[Any]:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_api: Any, chromium_path: Path) -> Iterator[Any]:
     with tempfile.TemporaryDirectory() as profile:
         context = playwright_api.chromium.launch_persistent_context(
@@ -118,7 +123,7 @@ def browser(playwright_api: Any, chromium_path: Path) -> Iterator[Any]:
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(clerk_dist: Path) -> Iterator[Browserside]:
     config = load_config(profile="test", passwords={"kdf_log_n": 4})
     mock = Served(build_app(config, validate_responses=True))
