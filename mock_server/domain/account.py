@@ -10,7 +10,7 @@ Adding an email or phone starts unverified; the code sent by ``prepare_verificat
 from __future__ import annotations
 
 from mock_server.domain import identifiers as ids
-from mock_server.domain import mfa, outbox, passwords, sessions, users, verification
+from mock_server.domain import mfa, passwords, sending, sessions, users, verification
 from mock_server.domain.models import Client, EmailAddress, PhoneNumber, Session, User
 from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
@@ -77,23 +77,18 @@ def prepare(rt: Runtime, tx: Tx, client: Client, user: User, ident: Ident, param
     address = ident.email_address if isinstance(ident, EmailAddress) else ident.phone_number
     is_test = ids.is_test_email(address) if is_email else ids.is_test_phone(address)
     previous = ident.verification
-    ident.verification = verification.issue(
+    ident.verification = sending.send_code(
         rt,
-        strategy,
+        tx,
+        strategy=strategy,
+        channel="email" if is_email else "sms",
+        address=address,
+        is_test=is_test,
         previous=previous if previous and previous.status == "unverified" else None,
         target_id=ident.id,
-        test_identity=is_test,
+        purpose="verification",
+        client_id=client.id,
     )
-    if not is_test:
-        outbox.deliver(
-            rt,
-            tx,
-            channel="email" if is_email else "sms",
-            to=address,
-            purpose="verification",
-            code=ident.verification.secret,
-            client_id=client.id,
-        )
     ident.updated_at = rt.now()
 
 

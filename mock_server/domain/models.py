@@ -203,6 +203,8 @@ class OutboxMessage(Entity):
     link: str | None = None
     sent_at: int
     client_id: str | None = None
+    # When the code or link stops working (the inbox page greys it out after that).
+    expire_at: int | None = None
 
 
 class Ticket(Entity):
