@@ -15,8 +15,9 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "inbox.png"
 
 def _start_email_code_sign_in(site: Browserside, email: str) -> None:
     with httpx.Client(base_url=site.mock.origin) as browser:
-        made = browser.post("/__admin/users", json={"email_addresses": [email],
-                                                    "first_name": "Ines"})
+        made = browser.post(
+            "/__admin/users", json={"email_addresses": [email], "first_name": "Ines"}
+        )
         assert made.status_code == 201
         sign_in = browser.post("/v1/client/sign_ins", data={"identifier": email}).json()
         prepared = browser.post(
@@ -36,7 +37,9 @@ def _inbox(browser: Any, site: Browserside) -> Any:
 def test_a_code_sent_a_moment_ago_shows_large(browser: Any, site: Browserside) -> None:
     page = _inbox(browser, site)
     _start_email_code_sign_in(site, "ines@example.com")
-    code = site.admin.get("/__admin/outbox/latest", params={"to": "ines@example.com"}).json()["code"]
+    code = site.admin.get("/__admin/outbox/latest", params={"to": "ines@example.com"}).json()[
+        "code"
+    ]
     shown = page.locator(".message .code").first
     shown.wait_for(timeout=10_000)
     assert shown.inner_text() == code
