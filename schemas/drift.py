@@ -60,6 +60,8 @@ DECLARED: dict[str, str] = {
     "envelopes/delete_session": "Client.DeleteSession",
     "envelopes/touch_session": "Client.TouchWrappedSession",
     "verification/sign_up_additional_fields": "Stubs.SignUpVerification.AdditionalFields",
+    "verification/account_oauth": "verification_oauth",
+    "verification/account_google_one_tap": "verification_google_one_tap",
 }
 #: Documents of ours that are not objects FAPI sends, so follow no component.
 NOT_WIRE_OBJECTS = frozenset({"common"})
