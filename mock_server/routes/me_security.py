@@ -102,20 +102,21 @@ def delete_me(ctx: Ctx) -> Reply:
 # -- sessions -----------------------------------------------------------------------------
 
 
-@FAPI.route("GET", "/v1/me/sessions", response="envelopes/sessions")
+@FAPI.route("GET", "/v1/me/sessions", response="session/list")
 def list_my_sessions(ctx: Ctx) -> Reply:
     """Every session of the user, whatever its status."""
     _, user = active_session(ctx)
     found = account.user_sessions(ctx.rt, ctx.tx, user, active_only=False)
-    return wrapped(ctx, [serialize.session(ctx.rt, ctx.tx, s) for s in found])
+    # A bare array, as Clerk's spec documents it (clerk-js reads `response || payload`).
+    return Reply([serialize.session(ctx.rt, ctx.tx, s) for s in found])
 
 
-@FAPI.route("GET", "/v1/me/sessions/active", response="envelopes/sessions")
+@FAPI.route("GET", "/v1/me/sessions/active", response="session/list")
 def list_my_active_sessions(ctx: Ctx) -> Reply:
     """The user's active sessions, on every client."""
     _, user = active_session(ctx)
     found = account.user_sessions(ctx.rt, ctx.tx, user, active_only=True)
-    return wrapped(ctx, [serialize.session(ctx.rt, ctx.tx, s) for s in found])
+    return Reply([serialize.session(ctx.rt, ctx.tx, s) for s in found])
 
 
 @FAPI.route("POST", "/v1/me/sessions/{session_id}/revoke", response="envelopes/session")
