@@ -1,0 +1,112 @@
+"""How ``pytest suites/`` picks its target, gates checks on capabilities and reports skips.
+
+Markers a check can carry (each module also carries its capability, taken from its name):
+
+- ``strategy("email_code")``: skipped when the target's /v1/environment does not enable it;
+- ``needs_admin``: needs the mock's /__admin API (clock, outbox, seeding);
+- ``aggressive``: deliberately trips rate limits; never run against a real instance.
+
+Adding a capability (second factors, tokens, reverification, web3, OAuth, SAML,
+passkeys) is adding ``test_<capability>.py`` here with the same fixtures and markers;
+the matrix picks it up by its module name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pytest
+
+from fixtures.identities import Identity
+from suites.steps import ensure_user, new_identity
+from suites.target import (
+    Browser,
+    ClerkTarget,
+    InProcessTarget,
+    Target,
+    TargetUnavailable,
+    UrlTarget,
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fapi", "FAPI conformance target")
+    group.addoption(
+        "--fapi-target", default=None, help="Base URL of a FAPI (default: in-process mock)"
+    )
+    group.addoption("--fapi-publishable-key", default=None, help="A Clerk development instance")
+    group.addoption("--fapi-secret-key", default=None, help="Seed users via Clerk's Backend API")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "strategy(name): needs this strategy enabled on the target")
+    config.addinivalue_line("markers", "needs_admin: needs the mock's /__admin API")
+    config.addinivalue_line("markers", "aggressive: trips rate limits; not for real instances")
+
+
+def _make_target(config: pytest.Config) -> Target:
+    key = config.getoption("--fapi-publishable-key")
+    if key:
+        return ClerkTarget.from_keys(key, config.getoption("--fapi-secret-key"))
+    url = config.getoption("--fapi-target")
+    return UrlTarget(url) if url else InProcessTarget()
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Iterator[Target]:
+    made = _make_target(pytestconfig)
+    yield made
+    made.close()
+
+
+@pytest.fixture(autouse=True)
+def _gate(request: pytest.FixtureRequest, target: Target) -> None:
+    """Skip, with the reason, what this target cannot do."""
+    node = request.node
+    if node.get_closest_marker("needs_admin") and not target.has_admin:
+        pytest.skip(f"needs the mock's /__admin API, which {target.name} does not have")
+    if node.get_closest_marker("aggressive") and isinstance(target, ClerkTarget):
+        pytest.skip("trips rate limits on purpose; not run against a real Clerk instance")
+    for mark in node.iter_markers("strategy"):
+        try:
+            reason = target.capabilities.missing_strategy(str(mark.args[0]))
+        except TargetUnavailable as exc:
+            pytest.skip(str(exc))
+        if reason:
+            pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        by_reason[reason.removeprefix("Skipped: ")].append(report.nodeid)
+    terminalreporter.section("FAPI conformance: skipped checks")
+    for reason, ids in sorted(by_reason.items()):
+        terminalreporter.write_line(f"{len(ids):3d} x {reason}")
+        for nodeid in ids:
+            terminalreporter.write_line(f"      {nodeid}")
+
+
+@pytest.fixture
+def browser(target: Target) -> Browser:
+    """A fresh client (its own dev-browser token and cookie jar) for each check."""
+    return target.browser()
+
+
+@pytest.fixture
+def who(target: Target) -> Identity:
+    """A fresh test identity (+clerk_test email, 555-01NN phone, a valid password)."""
+    return new_identity(target)
+
+
+@pytest.fixture
+def user(target: Target, who: Identity) -> Identity:
+    """``who``, made an existing user with a verified email, phone and password."""
+    phone = target.capabilities.attribute("phone_number")
+    return ensure_user(target, who, phone=phone)
