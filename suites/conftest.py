@@ -13,6 +13,7 @@ the matrix picks it up by its module name.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -31,12 +32,18 @@ from suites.target import (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("fapi", "FAPI conformance target")
-    group.addoption(
-        "--fapi-target", default=None, help="Base URL of a FAPI (default: in-process mock)"
-    )
-    group.addoption("--fapi-publishable-key", default=None, help="A Clerk development instance")
-    group.addoption("--fapi-secret-key", default=None, help="Seed users via Clerk's Backend API")
+    """Declared here too so the suites run with the plugin disabled (``-p no:fapi_harness``)."""
+    group = parser.getgroup("fapi", "FAPI target and data")
+    for name, help_text in OPTIONS:
+        with contextlib.suppress(ValueError):  # the fapi_harness plugin declares it already
+            group.addoption(name, default=None, help=help_text)
+
+
+OPTIONS = [
+    ("--fapi-target", "Base URL of a FAPI (default: in-process mock)"),
+    ("--fapi-publishable-key", "A Clerk development instance"),
+    ("--fapi-secret-key", "Seed users via Clerk's Backend API"),
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:
