@@ -28,6 +28,7 @@ from suites.target import (
     Target,
     TargetUnavailable,
     UrlTarget,
+    mock_app,
 )
 
 
@@ -37,12 +38,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for name, help_text in OPTIONS:
         with contextlib.suppress(ValueError):  # the fapi_harness plugin declares it already
             group.addoption(name, default=None, help=help_text)
+    group.addoption(
+        "--fapi-black-box",
+        action="store_true",
+        help="Ignore the target's /__admin API: run only what works against any FAPI",
+    )
 
 
 OPTIONS = [
     ("--fapi-target", "Base URL of a FAPI (default: in-process mock)"),
     ("--fapi-publishable-key", "A Clerk development instance"),
     ("--fapi-secret-key", "Seed users via Clerk's Backend API"),
+    ("--fapi-mock-config", "TOML config for the in-process mock (default: test profile)"),
 ]
 
 
@@ -57,12 +64,18 @@ def _make_target(config: pytest.Config) -> Target:
     if key:
         return ClerkTarget.from_keys(key, config.getoption("--fapi-secret-key"))
     url = config.getoption("--fapi-target")
-    return UrlTarget(url) if url else InProcessTarget()
+    if url:
+        return UrlTarget(url)
+    mock_config = config.getoption("--fapi-mock-config")
+    return InProcessTarget(mock_app(mock_config) if mock_config else None)
 
 
 @pytest.fixture(scope="session")
 def target(pytestconfig: pytest.Config) -> Iterator[Target]:
     made = _make_target(pytestconfig)
+    if pytestconfig.getoption("--fapi-black-box"):
+        made.has_admin = False
+        made.name += " (black box)"
     yield made
     made.close()
 

@@ -313,6 +313,14 @@ def default_mock_app() -> Any:
     )
 
 
+def mock_app(config_path: str) -> Any:
+    """A mock configured from a TOML file (e.g. with rate limits on), validating itself."""
+    from mock_server.app import build_app
+    from mock_server.config import load_config
+
+    return build_app(load_config(config_path), seed=1, validate_responses=True)
+
+
 def InProcessTarget(app: Any = None) -> Target:
     """The mock (or any ASGI app) driven in-process through httpx's ASGI transport."""
     transport = _AsgiBridge(app if app is not None else default_mock_app())

@@ -8,8 +8,7 @@ from fixtures.identities import Identity
 from suites.expect import expect
 from suites.target import Target
 
-# Tickets are minted by the Backend API; on a mock, by /__admin/tickets.
-pytestmark = [pytest.mark.strategy("ticket"), pytest.mark.needs_admin]
+pytestmark = pytest.mark.strategy("ticket")
 
 
 def _ticket(target: Target, user: Identity) -> str:
@@ -22,12 +21,15 @@ def _ticket(target: Target, user: Identity) -> str:
     return str(target.admin("POST", "/tickets", {"user_id": user_id}).body["ticket"])
 
 
+# Tickets are minted by the Backend API; on a mock, by /__admin/tickets.
+@pytest.mark.needs_admin
 def test_ticket_completes_sign_in(target: Target, user: Identity) -> None:
     ticket = _ticket(target, user)
     ex = target.browser().post("/v1/client/sign_ins", {"strategy": "ticket", "ticket": ticket})
     expect(ex, 200, "envelopes/sign_in", state="complete")
 
 
+@pytest.mark.needs_admin
 def test_ticket_is_single_use(target: Target, user: Identity) -> None:
     ticket = _ticket(target, user)
     data = {"strategy": "ticket", "ticket": ticket}

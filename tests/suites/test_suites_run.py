@@ -163,3 +163,35 @@ def test_suites_catch_a_broken_mock(fault: str, tmp_path: Path) -> None:
     junit_text = (tmp_path / "j.xml").read_text()
     for word in words:
         assert word in junit_text, f"the failure of {check} should say {word!r}"
+
+
+def test_rate_limit_check_runs_against_a_limiting_mock(tmp_path: Path) -> None:
+    """The test profile turns limits off (that check skips); with limits on it must pass."""
+    config = tmp_path / "limits.toml"
+    config.write_text("[passwords]\nkdf_log_n = 4\n[rate_limits]\ncreate_sign_in = 5\n")
+    found = _run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            SUITES,
+            f"--fapi-mock-config={config}",
+            "-k",
+            "rate_limit",
+        ],
+        tmp_path / "j.xml",
+    )
+    assert [r.outcome for r in found] == ["pass"], found
+
+
+def test_black_box_run_skips_only_what_needs_the_admin_api(served: str, tmp_path: Path) -> None:
+    """As against real Clerk: users made by sign-up, codes from test mode, admin checks skipped."""
+    found = _run(
+        [sys.executable, "-m", "pytest", SUITES, f"--fapi-target={served}", "--fapi-black-box"],
+        tmp_path / "j.xml",
+    )
+    assert not _failures(found), _failures(found)
+    skipped = [r for r in found if r.outcome == "skip"]
+    assert any("/__admin API" in r.detail for r in skipped)
+    assert all("/__admin API" in r.detail or "rate limit" in r.detail for r in skipped)
+    assert sum(r.outcome == "pass" for r in found) >= 35
