@@ -341,10 +341,14 @@ def UrlTarget(base_url: str, *, min_interval: float = 0.0) -> Target:
 
 def frontend_api_of(publishable_key: str) -> str:
     """The Frontend API host a publishable key encodes (``pk_test_`` + base64 of ``host$``)."""
-    prefix, _, encoded = publishable_key.partition("_")[2].partition("_")
-    if prefix not in {"test", "live"} or not encoded:
+    parts = publishable_key.split("_")
+    if len(parts) != 3 or parts[0] != "pk" or parts[1] not in {"test", "live"} or not parts[2]:
         raise ValueError("not a Clerk publishable key (pk_test_... or pk_live_...)")
-    decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    encoded = parts[2]
+    try:
+        decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    except ValueError as exc:  # binascii.Error and UnicodeDecodeError both are
+        raise ValueError(f"publishable key does not decode: {exc}") from exc
     if not decoded.endswith("$") or "." not in decoded[:-1]:
         raise ValueError(f"publishable key decodes to {decoded!r}, not 'host$'")
     return decoded[:-1]
