@@ -98,3 +98,11 @@ def test_passwords_meet_the_rules(
     assert not upper or any(c.isupper() for c in made)
     assert not digits or any(c.isdigit() for c in made)
     assert not special or any(c in rules.allowed_special_characters for c in made)
+
+
+def test_phone_code_sign_in_by_email_identifier(
+    fapi_mock: MockFapi, fapi: FapiClient, fake_identity: Callable[..., Identity]
+) -> None:
+    who = fapi_mock.seed_user(fake_identity(test=False), phone=True)
+    done = fapi.sign_in_with_code(who.email_address, "phone_code", to=who.phone_number)
+    assert done["status"] == "complete"
