@@ -7,10 +7,40 @@ request, the response and a curl line that reproduces it.
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import schemas
 from suites.target import Exchange
+
+
+@cache
+def _operations() -> tuple[tuple[str, re.Pattern[str], str | None], ...]:
+    """(method, path pattern, response schema) for every FAPI operation.
+
+    Read from the operation table the mock and the OpenAPI document are built from, so a
+    schema is named in one place and new operations are validated without a suite edit.
+    """
+    import mock_server.routes  # noqa: F401 - importing the route modules fills FAPI
+    from mock_server.routing import FAPI
+
+    table = []
+    for op in FAPI.operations:
+        pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(op.path))
+        table.append((op.method, re.compile(f"(?:^|/){pattern.lstrip('/')}$"), op.response))
+    return tuple(table)
+
+
+def response_schema(ex: Exchange) -> str | None:
+    """The schema of a 2xx body for this request (``_method`` override honoured)."""
+    url = urlsplit(ex.url)
+    method = (parse_qs(url.query).get("_method") or [ex.method])[0].upper()
+    for op_method, pattern, schema in _operations():
+        if op_method == method and pattern.search(url.path):
+            return schema
+    return None
 
 
 class ConformanceError(AssertionError):
@@ -33,14 +63,15 @@ def expect(
     """Check one exchange and return its parsed body.
 
     ``schema`` names the success body (4xx/5xx bodies are always checked against
-    ``errors``); ``code``/``param`` must appear among the errors; ``state`` is the
+    ``errors``; without ``schema`` the operation's own schema is used, so every body is
+    checked); ``code``/``param`` must appear among the errors; ``state`` is the
     ``response.status`` of a sign-in or sign-up envelope.
     """
     problems: list[str] = []
     body = ex.body
     if ex.status != status:
         problems.append(f"expected HTTP {status}, got {ex.status}")
-    name = "errors" if ex.status >= 400 else schema
+    name = "errors" if ex.status >= 400 else schema or response_schema(ex)
     if name is not None:
         try:
             schemas.validate(name, body)

@@ -10,7 +10,15 @@ import pytest
 import respx
 
 from suites import target as target_module
-from suites.target import Capabilities, ClerkTarget, Target, TargetUnavailable, frontend_api_of
+from suites.expect import response_schema
+from suites.target import (
+    Capabilities,
+    ClerkTarget,
+    Exchange,
+    Target,
+    TargetUnavailable,
+    frontend_api_of,
+)
 
 
 def _key(host: str, prefix: str = "pk_test_") -> str:
@@ -112,3 +120,19 @@ def test_capabilities_read_strategies_from_the_environment() -> None:
     assert caps.missing_strategy("reset_password_email_code") is None
     assert caps.missing_strategy("totp") is None
     assert "phone_code is not enabled" in (caps.missing_strategy("phone_code") or "")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "schema"),
+    [
+        ("POST", "http://t/v1/client/sign_ins/sia_1/attempt_first_factor", "envelopes/sign_in"),
+        ("POST", "http://t/__clerk/v1/client/sessions/sess_1/touch", "envelopes/touch_session"),
+        ("POST", "http://t/v1/environment?_method=PATCH", "environment"),
+        ("DELETE", "http://t/v1/client", "envelopes/delete_session"),
+        ("GET", "http://t/v1/verify?token=x", None),
+        ("GET", "http://t/v1/nowhere", None),
+    ],
+)
+def test_every_success_body_has_its_schema(method: str, url: str, schema: str | None) -> None:
+    ex = Exchange(method, url, {}, "", 200, {}, "{}")
+    assert response_schema(ex) == schema
