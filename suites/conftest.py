@@ -2,7 +2,8 @@
 
 Markers a check can carry (each module also carries its capability, taken from its name):
 
-- ``strategy("email_code")``: skipped when the target's /v1/environment does not enable it;
+- ``strategy("email_code")``: skipped when the target's /v1/environment does not enable it
+  as a first factor (``strategy("totp", second=True)`` for a second factor);
 - ``needs_admin``: needs the mock's /__admin API (clock, outbox, seeding);
 - ``aggressive``: deliberately trips rate limits; never run against a real instance.
 
@@ -54,7 +55,9 @@ OPTIONS = [
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "strategy(name): needs this strategy enabled on the target")
+    config.addinivalue_line(
+        "markers", "strategy(name, second=False): needs this factor enabled on the target"
+    )
     config.addinivalue_line("markers", "needs_admin: needs the mock's /__admin API")
     config.addinivalue_line("markers", "aggressive: trips rate limits; not for real instances")
 
@@ -90,7 +93,8 @@ def _gate(request: pytest.FixtureRequest, target: Target) -> None:
         pytest.skip("trips rate limits on purpose; not run against a real Clerk instance")
     for mark in node.iter_markers("strategy"):
         try:
-            reason = target.capabilities.missing_strategy(str(mark.args[0]))
+            second = bool(mark.kwargs.get("second", False))
+            reason = target.capabilities.missing_strategy(str(mark.args[0]), second=second)
         except TargetUnavailable as exc:
             pytest.skip(str(exc))
         if reason:

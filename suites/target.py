@@ -120,11 +120,13 @@ class Capabilities:
     def single_session(self) -> bool:
         return bool(self.environment.get("auth_config", {}).get("single_session_mode"))
 
-    def missing_strategy(self, strategy: str) -> str | None:
-        """Why a check for ``strategy`` cannot run here, or None when it can."""
-        if strategy in self.first_factors or strategy in self.second_factors:
+    def missing_strategy(self, strategy: str, *, second: bool = False) -> str | None:
+        """Why a check for ``strategy`` (as a first, or a second factor) cannot run here."""
+        enabled = self.second_factors if second else self.first_factors
+        if strategy in enabled:
             return None
-        return f"strategy {strategy} is not enabled by this target's /v1/environment"
+        kind = "second" if second else "first"
+        return f"{kind} factor {strategy} is not enabled by this target's /v1/environment"
 
 
 class Browser:

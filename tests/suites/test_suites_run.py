@@ -195,3 +195,22 @@ def test_black_box_run_skips_only_what_needs_the_admin_api(served: str, tmp_path
     assert any("/__admin API" in r.detail for r in skipped)
     assert all("/__admin API" in r.detail or "rate limit" in r.detail for r in skipped)
     assert sum(r.outcome == "pass" for r in found) >= 35
+
+
+def test_strategies_the_target_does_not_enable_are_skipped_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "narrow.toml"
+    config.write_text(
+        'profile = "test"\n[passwords]\nkdf_log_n = 4\n[strategies]\n'
+        'first_factors = ["password", "email_code", "reset_password_email_code", "ticket"]\n'
+    )
+    found = _run(
+        [sys.executable, "-m", "pytest", SUITES, f"--fapi-mock-config={config}"],
+        tmp_path / "j.xml",
+    )
+    assert not _failures(found), _failures(found)
+    reasons = {r.detail for r in found if r.outcome == "skip"}
+    assert "first factor phone_code is not enabled by this target's /v1/environment" in reasons
+    assert "first factor email_link is not enabled by this target's /v1/environment" in reasons
+    assert any(r.outcome == "pass" and "email_code" in r.check for r in found)

@@ -118,7 +118,10 @@ def test_capabilities_read_strategies_from_the_environment() -> None:
     caps = Capabilities(env)
     assert caps.missing_strategy("email_code") is None
     assert caps.missing_strategy("reset_password_email_code") is None
-    assert caps.missing_strategy("totp") is None
+    assert caps.missing_strategy("totp", second=True) is None
+    assert caps.missing_strategy("totp") == (
+        "first factor totp is not enabled by this target's /v1/environment"
+    )
     assert "phone_code is not enabled" in (caps.missing_strategy("phone_code") or "")
 
 
