@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import pytest
 
@@ -86,6 +86,7 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
 @pytest.fixture(autouse=True)
 def _gate(request: pytest.FixtureRequest, target: Target) -> None:
     """Skip, with the reason, what this target cannot do."""
+    target.history.clear()  # a failure report shows this check's exchanges only
     node = request.node
     if node.get_closest_marker("needs_admin") and not target.has_admin:
         pytest.skip(f"needs the mock's /__admin API, which {target.name} does not have")
@@ -99,6 +100,20 @@ def _gate(request: pytest.FixtureRequest, target: Target) -> None:
             pytest.skip(str(exc))
         if reason:
             pytest.skip(reason)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the check's last exchanges (request, response, curl) to a failure."""
+    report = yield
+    target = getattr(item, "funcargs", {}).get("target")
+    if report.when == "call" and report.failed and isinstance(target, Target):
+        recent = list(target.history)[-3:]
+        text = "\n\n".join(ex.describe() for ex in recent)
+        report.sections.append(("FAPI exchanges (most recent last)", text))
+    return report
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
