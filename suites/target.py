@@ -132,10 +132,14 @@ class Capabilities:
 class Browser:
     """One client as a browser would be: its own dev-browser token and cookie jar."""
 
-    def __init__(self, target: Target, http: httpx.Client) -> None:
+    def __init__(self, target: Target, http: httpx.Client, *, native: bool = False) -> None:
         self.target = target
         self.http = http
         self.token: str | None = None
+        #: A native app (Expo, Electron): ``_is_native=1`` and the client token in
+        #: ``Authorization``, handed back in the response header of the same name.
+        self.native = native
+        self.authorization: str | None = None
 
     def request(
         self,
@@ -147,7 +151,9 @@ class Browser:
         retry_429: bool = True,
     ) -> Exchange:
         query: dict[str, Any] = dict(params or {})
-        if self.token:
+        if self.native:
+            query.setdefault("_is_native", "1")
+        elif self.token:
             query.setdefault(DEV_BROWSER_PARAM, self.token)
         return self.target.send(self, method, path, data=data, params=query, retry_429=retry_429)
 
@@ -198,11 +204,20 @@ class Target:
             if wait > 0:
                 time.sleep(wait)
             self._last_sent = time.monotonic()
-            response = http.request(method, path, data=data, params=params, json=json_body)
+            headers = (
+                {"Authorization": browser.authorization}
+                if browser is not None and browser.authorization
+                else None
+            )
+            response = http.request(
+                method, path, data=data, params=params, json=json_body, headers=headers
+            )
             exchange = _record(response)
             self.history.append(exchange)
             if browser is not None and response.headers.get(DEV_BROWSER_HEADER):
                 browser.token = response.headers[DEV_BROWSER_HEADER]
+            if browser is not None and browser.native and response.headers.get("authorization"):
+                browser.authorization = response.headers["authorization"]
             if response.status_code != 429 or not retry_429 or attempt == 3:
                 return exchange
             time.sleep(min(_retry_after(response), self.max_retry_after))
@@ -215,6 +230,10 @@ class Target:
         if made.status == 200 and isinstance(made.body, dict) and made.body.get("id"):
             b.token = str(made.body["id"])
         return b
+
+    def native_client(self) -> Browser:
+        """A fresh native-app client: no cookies, no dev browser, ``Authorization`` only."""
+        return Browser(self, self._client(), native=True)
 
     @cached_property
     def capabilities(self) -> Capabilities:

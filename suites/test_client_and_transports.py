@@ -1,6 +1,8 @@
-"""The client and its transports: a dev browser is one client; clients do not mix."""
+"""Client and transports: a dev-browser token or a native token is one client; no mixing."""
 
 from __future__ import annotations
+
+import pytest
 
 from fixtures.identities import Identity
 from suites.expect import expect, that
@@ -48,3 +50,32 @@ def test_delete_client_signs_out(target: Target, browser: Browser, who: Identity
     client = expect(ex, 200, "envelopes/client")["response"]
     active = [s for s in (client or {}).get("sessions", []) if s["status"] == "active"]
     that(not active, ex, "no active session may survive DELETE /v1/client")
+
+
+def _native_api(target: Target) -> None:
+    native = target.capabilities.environment.get("auth_config", {}).get("native_settings") or {}
+    if not native.get("api_enabled"):
+        pytest.skip("the target's auth_config.native_settings.api_enabled is not true")
+
+
+def test_native_client_is_identified_by_authorization(target: Target, user: Identity) -> None:
+    """Native apps send ``_is_native=1`` and get their client token in ``Authorization``."""
+    _native_api(target)
+    app = target.native_client()
+    made = app.post("/v1/client/sign_ins", {"identifier": user.email_address})
+    expect(made, 200, "envelopes/sign_in", state="needs_first_factor")
+    that(bool(app.authorization), made, "the response must carry the client in Authorization")
+    ex = app.get("/v1/client")
+    client = expect(ex, 200, "envelopes/client")["response"]
+    that(client is not None and client["sign_in"] is not None, ex, "same client next time")
+
+
+def test_native_client_accepts_a_bearer_prefix(target: Target, user: Identity) -> None:
+    """Electron sends ``Authorization: Bearer <token>``; Expo sends it bare."""
+    _native_api(target)
+    app = target.native_client()
+    expect(app.post("/v1/client/sign_ins", {"identifier": user.email_address}), 200)
+    app.authorization = f"Bearer {app.authorization}"
+    ex = app.get("/v1/client")
+    client = expect(ex, 200, "envelopes/client")["response"]
+    that(client is not None and client["sign_in"] is not None, ex, "Bearer <token> is the same")
