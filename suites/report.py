@@ -33,7 +33,10 @@ def rows(junit_xml: str | Path) -> list[Row]:
             node = case.find(tag)
             if node is not None:
                 outcome = name
-                detail = (node.get("message") or node.text or "").strip()
+                # The message attribute is one line; a failure's text has the whole
+                # report: problems, request, response and the curl line.
+                text = node.text if name == "fail" else None
+                detail = (text or node.get("message") or "").strip()
                 break
         found.append(Row(capability, case.get("name") or "?", outcome, detail))
     return sorted(found, key=lambda r: (r.capability, r.check))
@@ -45,7 +48,10 @@ def summary(found: list[Row]) -> str:
 
 
 def _cell(text: str) -> str:
-    first = text.splitlines()[0] if text else ""
+    """One line for a Markdown cell: the first line naming a problem, else the first line."""
+    lines = text.splitlines()
+    named = [ln for ln in lines if "Error: " in ln or ln.startswith("E ")]
+    first = (named[0] if named else lines[0] if lines else "").removeprefix("E").strip()
     return first.replace("|", "\\|")[:160]
 
 

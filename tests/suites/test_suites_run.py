@@ -163,6 +163,9 @@ def test_suites_catch_a_broken_mock(fault: str, tmp_path: Path) -> None:
     junit_text = (tmp_path / "j.xml").read_text()
     for word in words:
         assert word in junit_text, f"the failure of {check} should say {word!r}"
+    md, page = report.write(tmp_path / "j.xml", tmp_path / "matrix.md", fault)
+    assert f"`{check}` | fail |" in md.read_text()
+    assert "reproduce: curl" in page.read_text()
 
 
 def test_rate_limit_check_runs_against_a_limiting_mock(tmp_path: Path) -> None:
