@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fixtures.flows import FapiClient, SignedIn
-from fixtures.identities import Identity, PasswordRules, identity, is_test_identity, password
+from fixtures.identities import (
+    Identity,
+    PasswordRules,
+    identity,
+    is_test_identity,
+    password,
+    totp_code,
+    totp_secret,
+)
 from fixtures.pytest_plugin import DEFAULT_SEED, MockFapi, fapi_seed_of
 
 
@@ -106,3 +114,22 @@ def test_phone_code_sign_in_by_email_identifier(
     who = fapi_mock.seed_user(fake_identity(test=False), phone=True)
     done = fapi.sign_in_with_code(who.email_address, "phone_code", to=who.phone_number)
     assert done["status"] == "complete"
+
+
+def test_totp_codes_match_rfc_6238() -> None:
+    """RFC 6238 appendix B, SHA-1 secret "12345678901234567890"."""
+    import base64
+
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    assert totp_code(secret, 59_000, digits=8) == "94287082"
+    assert totp_code(secret, 1_111_111_109_000, digits=8) == "07081804"
+    assert totp_code(secret, 59_000) == "287082"
+
+
+def test_totp_secrets_are_reproducible() -> None:
+    a, b = Faker(), Faker()
+    a.seed_instance(3)
+    b.seed_instance(3)
+    secret = totp_secret(a)
+    assert len(secret) == 32
+    assert secret == totp_secret(b)
