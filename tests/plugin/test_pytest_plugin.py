@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from faker import Faker
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fixtures.flows import FapiClient, SignedIn
@@ -80,6 +80,7 @@ def test_seed_defaults_without_pytest_randomly(pytestconfig: pytest.Config) -> N
     assert fapi_seed_of(pytestconfig) == pytestconfig.getoption("--fapi-seed") == DEFAULT_SEED
 
 
+@settings(deadline=None)  # a loaded CI machine is not a slow password generator
 @given(
     st.integers(8, 40),
     st.booleans(),
