@@ -94,6 +94,55 @@ def serve(
         raise click.ClickException(str(exc)) from exc
 
 
+@main.command("check")
+@click.option("--target", default=None, help="Base URL of a FAPI (default: an in-process mock).")
+@click.option(
+    "--publishable-key", default=None, help="Run against this Clerk development instance."
+)
+@click.option("--secret-key", default=None, help="Seed users through Clerk's Backend API.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), default=None)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the conformance matrix to FILE.md and FILE.html.",
+)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def check(
+    target: str | None,
+    publishable_key: str | None,
+    secret_key: str | None,
+    junit_path: str | None,
+    report_path: str | None,
+    pytest_args: tuple[str, ...],
+) -> None:
+    """Run the conformance suites against a target; exit non-zero on any failure."""
+    import tempfile
+    from pathlib import Path
+
+    import pytest
+
+    import suites
+    from suites import report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        junit = junit_path or str(Path(tmp) / "junit.xml")
+        args = [str(Path(suites.__file__).parent), f"--junitxml={junit}", "-p", "no:cacheprovider"]
+        if target:
+            args.append(f"--fapi-target={target}")
+        if publishable_key:
+            args.append(f"--fapi-publishable-key={publishable_key}")
+        if secret_key:
+            args.append(f"--fapi-secret-key={secret_key}")
+        code = pytest.main([*args, *pytest_args])
+        if report_path and Path(junit).exists():
+            name = target or ("Clerk instance" if publishable_key else "in-process mock")
+            md, page = report.write(junit, report_path, name)
+            click.echo(f"wrote {md} and {page}")
+    raise SystemExit(int(code))
+
+
 @main.command("proxy")
 @click.option(
     "--upstream", required=True, help="The real Frontend API, e.g. https://x.clerk.accounts.dev"
