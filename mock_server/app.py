@@ -295,11 +295,13 @@ def build_app(
         validate_responses=validate_responses,
     )
     from mock_server.admin.routes import admin_routes
+    from mock_server.idp.routes import idp_routes
 
     fapi = _fapi_routes()
     proxy = config.server.proxy_path.rstrip("/")
     routes: list[BaseRoute] = [
         Mount("/__admin", routes=admin_routes()),
+        Mount("/__idp", routes=idp_routes()),
         *([Mount(proxy, routes=fapi)] if proxy else []),
         *fapi,
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.domain import identifiers as ids
-from mock_server.domain import passwords, sessions, sign_up_rules, tickets, users
+from mock_server.domain import passwords, sessions, sign_up_rules, sso, sso_accounts, tickets, users
 from mock_server.domain.models import Client, SignUp, Verification
 from mock_server.errors import ErrorItem, FapiError, error_item, not_found
 from mock_server.runtime import Runtime
@@ -36,6 +36,8 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     client.sign_up_id = su.id
     client.updated_at = now
     tx.put(su)
+    if sso.create_sign_up(rt, tx, client, su, params, base_url):
+        return su
     if params.get("strategy") == "ticket" or params.has("ticket"):
         ticket = tickets.redeem(rt, tx, params.get("ticket"), kind="sign_up")
         if ticket.email_address:
@@ -239,6 +241,8 @@ def verify_link(rt: Runtime, tx: Tx, su: SignUp) -> SignUp:
 
 def _settle(rt: Runtime, tx: Tx, client: Client, su: SignUp) -> SignUp:
     """Complete the sign-up when nothing is missing: create the user and a session."""
+    if su.external_identity is not None:
+        return sso_accounts.settle_sign_up(rt, tx, client, su)
     if su.status != "missing_requirements" or not sign_up_rules.is_complete(rt.config, su):
         return su
     emails = [(su.email_address, su.email_address_verification)] if su.email_address else []

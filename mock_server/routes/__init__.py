@@ -11,5 +11,6 @@ from mock_server.routes import (  # noqa: F401 - imported for registration
     sessions,
     sign_ins,
     sign_ups,
+    sso,
     verify,
 )

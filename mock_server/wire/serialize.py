@@ -14,7 +14,9 @@ from mock_server.domain import factors
 from mock_server.domain.models import (
     Client,
     EmailAddress,
+    ExternalAccount,
     PhoneNumber,
+    SamlAccount,
     Session,
     SignIn,
     SignUp,
@@ -53,7 +55,7 @@ def verification(v: Verification | None) -> dict[str, Any] | None:
     }
     if v.strategy == "email_link" and v.verified_at_client:
         out["verified_at_client"] = v.verified_at_client
-    return out
+    return _sso_verification(v, out)
 
 
 def email_address(e: EmailAddress) -> dict[str, Any]:
@@ -106,8 +108,8 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "phone_numbers": [phone_number(p) for p in u.phone_numbers],
         "web3_wallets": [],
         "passkeys": [],
-        "external_accounts": [],
-        "saml_accounts": [],
+        "external_accounts": [external_account(a) for a in u.external_accounts],
+        "saml_accounts": [saml_account(rt, a) for a in u.saml_accounts],
         "enterprise_accounts": [],
         "password_last_updated_at": u.password_updated_at,
         "public_metadata": u.public_metadata,
@@ -252,7 +254,7 @@ def sign_up(rt: Runtime, su: SignUp) -> dict[str, Any]:
             ),
             "phone_number": sign_up_verification(su.phone_number_verification, ["phone_code"]),
             "web3_wallet": None,
-            "external_account": None,
+            "external_account": verification(su.external_account_verification),
         },
         "username": su.username,
         "email_address": su.email_address,
@@ -298,4 +300,94 @@ def client(rt: Runtime, tx: Tx, c: Client | None) -> dict[str, Any] | None:
         "captcha_bypass": False,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+    }
+
+
+# -- SSO: OAuth external accounts, SAML accounts, their verifications --------------------
+
+
+def _sso_object(strategy: str) -> str | None:
+    if strategy == "google_one_tap":
+        return "verification_google_one_tap"
+    if strategy.startswith("from_oauth_"):
+        return "verification_from_oauth"
+    if strategy.startswith("oauth_"):
+        return "verification_oauth"
+    if strategy in ("saml", "enterprise_sso"):
+        return "verification_saml"
+    return None
+
+
+def _sso_verification(v: Verification, out: dict[str, Any]) -> dict[str, Any]:
+    """Object names and the redirect/error fields that only SSO verifications carry."""
+    obj = _sso_object(v.strategy)
+    if obj is None:
+        return out
+    out["object"] = obj
+    if obj in ("verification_oauth", "verification_saml"):
+        out["external_verification_redirect_url"] = v.external_verification_redirect_url
+        out["error"] = v.error
+        if out["expire_at"] is None and obj == "verification_oauth":
+            out["expire_at"] = 0
+    elif obj == "verification_from_oauth":
+        out.pop("attempts", None)
+        out.pop("expire_at", None)
+    return out
+
+
+def external_account(a: ExternalAccount) -> dict[str, Any]:
+    return {
+        "object": "external_account",
+        "id": a.id,
+        "provider": a.provider,
+        "identification_id": a.id,
+        "provider_user_id": a.provider_user_id,
+        "approved_scopes": a.approved_scopes,
+        "email_address": a.email_address,
+        "first_name": a.first_name or "",
+        "last_name": a.last_name or "",
+        "image_url": None,
+        "username": None,
+        "phone_number": None,
+        "public_metadata": {},
+        "label": None,
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+        "verification": verification(a.verification),
+    }
+
+
+def saml_account(rt: Runtime, a: SamlAccount) -> dict[str, Any]:
+    conn = next((c for c in rt.config.enterprise_sso.connections if c.id == a.connection_id), None)
+    return {
+        "id": a.id,
+        "object": "saml_account",
+        "provider": "saml_custom",
+        "active": conn is not None and conn.active,
+        "email_address": a.email_address,
+        "first_name": a.first_name,
+        "last_name": a.last_name,
+        "provider_user_id": a.provider_user_id,
+        "enterprise_connection_id": a.connection_id,
+        "last_authenticated_at": a.last_authenticated_at,
+        "public_metadata": {},
+        "verification": verification(a.verification),
+        "saml_connection": (
+            {
+                "id": conn.id,
+                "name": conn.name,
+                "domains": list(conn.domains),
+                "active": conn.active,
+                "provider": "saml_custom",
+                "sync_user_attributes": True,
+                "allow_subdomains": False,
+                "allow_idp_initiated": False,
+                "disable_additional_identifications": False,
+                "allow_organization_account_linking": False,
+                "created_at": a.created_at,
+                "updated_at": a.updated_at,
+            }
+            if conn
+            else None
+        ),
     }

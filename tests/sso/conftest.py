@@ -1,0 +1,108 @@
+"""A browser and an app for the SSO flows: in process, redirects followed by hand.
+
+``Browser`` is a cookie-keeping httpx client (Starlette's TestClient) that follows the
+mock's redirects (the FAPI and the ``/__idp`` providers live on ``mock.test``) until one
+leaves for the app, like a real browser on the sso-callback round trip. Auto-posting
+SAML forms are posted the way the page's script would post them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import unescape
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from starlette.testclient import TestClient
+
+import schemas
+from mock_server.app import build_app
+from mock_server.config import load_config
+
+BASE = "http://mock.test"
+APP = "http://app.test"
+CALLBACK = f"{APP}/sso-callback"
+DONE = f"{APP}/after-sign-in"
+# Responses are checked against schemas/ once the wire schemas are there.
+VALIDATE = "envelopes/sign_in" in schemas.names(defs=True) or "sign_in" in schemas.names()
+
+
+@dataclass
+class Form:
+    action: str
+    fields: dict[str, str]
+
+
+def auto_post_form(html: str) -> Form:
+    action = re.search(r"<form method='post' action='([^']*)'", html)
+    assert action is not None, html[:500]
+    fields = {
+        unescape(m.group(1)): unescape(m.group(2))
+        for m in re.finditer(r"<input type='hidden' name='([^']*)' value='([^']*)'>", html)
+    }
+    return Form(unescape(action.group(1)), fields)
+
+
+class Browser:
+    def __init__(self, client: TestClient) -> None:
+        self.http = client
+
+    def post(self, path: str, **data: Any) -> Any:
+        return self.http.post(path, data={k: v for k, v in data.items() if v is not None})
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.http.get(path, params=params)
+
+    def follow(self, url: str, *, max_hops: int = 10) -> Any:
+        """GET ``url`` and follow redirects while they stay on the mock."""
+        response = self.http.get(url)
+        for _ in range(max_hops):
+            location = response.headers.get("location")
+            if response.status_code not in (302, 303, 307) or location is None:
+                return response
+            if not location.startswith(BASE):
+                return response
+            response = self.http.get(location)
+        raise AssertionError("too many redirects")
+
+    def submit(self, form: Form) -> Any:
+        return self.http.post(form.action, data=form.fields)
+
+    def client(self) -> dict[str, Any]:
+        body = self.http.get("/v1/client").json()
+        return body["response"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def app() -> Any:
+    return build_app(load_config(profile="test"), validate_responses=VALIDATE)
+
+
+@pytest.fixture
+def browser(app: Any) -> Iterator[Browser]:
+    with TestClient(app, base_url=BASE, follow_redirects=False) as client:
+        yield Browser(client)
+
+
+@pytest.fixture
+def seed(browser: Browser) -> Any:
+    def make(email: str, **extra: Any) -> dict[str, Any]:
+        body = {"email_addresses": [email], "password": "correct horse battery", **extra}
+        response = browser.http.post("/__admin/users", json=body)
+        assert response.status_code in (200, 201), response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    return make
+
+
+def location(response: Any) -> str:
+    assert response.status_code == 303, (response.status_code, response.text[:400])
+    return str(response.headers["location"])
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
