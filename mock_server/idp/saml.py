@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from html import escape
 
 from lxml import etree
-from signxml import XMLSigner
 from signxml.algorithms import CanonicalizationMethod
+from signxml.signer import XMLSigner
 
 from mock_server.config import Config, EnterpriseConnectionSettings
 from mock_server.domain import identifiers

@@ -31,8 +31,8 @@ from urllib.parse import urlencode
 
 from cryptography import x509
 from lxml import etree
-from signxml import InvalidInput, SignatureConfiguration, XMLVerifier
-from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidSignature
+from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature
+from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from mock_server.config import Config, EnterpriseConnectionSettings
 from mock_server.domain import sso_accounts
@@ -186,10 +186,9 @@ def _verify_one(raw: bytes, cert: x509.Certificate, location: str) -> etree._Ele
         raise _invalid(f"The signature does not verify ({type(exc).__name__}).") from exc
     except (InvalidInput, etree.XMLSyntaxError, ValueError) as exc:
         raise _invalid("The signature cannot be processed.") from exc
-    signed = result.signed_xml  # type: ignore[union-attr]
-    if signed is None:
-        raise _invalid("The signed content is not XML.")
-    return signed  # type: ignore[no-any-return]
+    if isinstance(result, list) or result.signed_xml is None:
+        raise _invalid("The signed content is not one XML element.")
+    return result.signed_xml
 
 
 def signed_assertion(raw: bytes, cert: x509.Certificate) -> tuple[etree._Element, etree._Element]:
