@@ -143,7 +143,8 @@ def test_metadata_of_the_sp_and_the_idp(browser: Browser) -> None:
     sp = etree.fromstring(browser.http.get(f"/v1/saml/metadata/{CONNECTION}.xml").content)
     assert sp.get("entityID") == f"{BASE}/v1/saml/metadata/{CONNECTION}.xml"
     acs = sp.find(".//{urn:oasis:names:tc:SAML:2.0:metadata}AssertionConsumerService")
-    assert acs is not None and acs.get("Location") == ACS
+    assert acs is not None
+    assert acs.get("Location") == ACS
     assert browser.http.get("/v1/saml/metadata/nope.xml").status_code == 404
     md = etree.fromstring(browser.http.get(f"/__idp/saml/{CONNECTION}/metadata").content)
     cert = md.find(".//ds:X509Certificate", NS)
@@ -397,7 +398,7 @@ def xsw1(doc: Any) -> Any:
     original = _response_signed(doc)
     evil = copy.deepcopy(original)
     evil.set("ID", "_evil_response")
-    assertion, _, index = _parts(evil)
+    assertion, _, _ = _parts(evil)
     evil.replace(assertion, _evil(assertion))
     evil.find("ds:Signature", NS).append(original)
     return evil
