@@ -23,12 +23,12 @@ ONE_TAP = "google_one_tap"
 def handles(config: Config, strategy: str | None) -> bool:
     if strategy is None:
         return False
-    return (
-        oauth.provider_of(config, strategy) is not None
-        or oauth.token_provider_of(config, strategy) is not None
-        or (strategy == ONE_TAP and "google" in config.oauth.providers)
-        or strategy in saml.STRATEGIES
-    )
+    # Every oauth_* is ours: one the instance lacks is oauth_provider_not_enabled.
+    return strategy.startswith("oauth_") or strategy == ONE_TAP or strategy in saml.STRATEGIES
+
+
+def _redirect_oauth(strategy: str) -> bool:
+    return strategy.startswith("oauth_") and not strategy.startswith(oauth.TOKEN_PREFIX)
 
 
 def _token_identity(
@@ -60,7 +60,7 @@ def create_sign_in(
         return False
     owner = f"sign_in:{si.id}"
     si.status = "needs_first_factor"
-    if oauth.provider_of(rt.config, strategy):
+    if _redirect_oauth(strategy):
         si.first_factor_verification = oauth.start(
             rt, tx, owner, client.id, strategy, params, base_url
         )
@@ -115,7 +115,7 @@ def prepare_sign_in(
             resolution=f"The sign in is {si.status}.",
         )
     owner = f"sign_in:{si.id}"
-    if oauth.provider_of(rt.config, strategy):
+    if _redirect_oauth(strategy):
         si.first_factor_verification = oauth.start(
             rt, tx, owner, client.id, strategy, params, base_url
         )
@@ -146,7 +146,7 @@ def create_sign_up(
         sign_up._apply(rt, tx, su, params)
     elif strategy is None or not handles(rt.config, strategy):
         return False
-    elif oauth.provider_of(rt.config, strategy):
+    elif _redirect_oauth(strategy):
         su.external_account_verification = oauth.start(
             rt, tx, owner, client.id, strategy, params, base_url
         )

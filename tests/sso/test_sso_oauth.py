@@ -164,7 +164,8 @@ def test_flow_through_the_proxy_path(browser: Browser, seed: Any) -> None:
 
 def test_provider_must_be_configured(browser: Browser) -> None:
     response = browser.post("/v1/client/sign_ins", strategy="oauth_nope", redirect_url=CALLBACK)
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "oauth_provider_not_enabled"
     response = browser.post("/v1/client/sign_ins", strategy="oauth_google")
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "form_param_missing"
@@ -392,3 +393,25 @@ def test_google_one_tap_signs_in_or_signs_up(browser: Browser, seed: Any) -> Non
     assert again.json()["response"]["first_factor_verification"]["object"] == (
         "verification_google_one_tap"
     )
+
+
+def test_custom_providers_come_from_config() -> None:
+    from starlette.testclient import TestClient
+
+    from mock_server.app import build_app
+    from mock_server.config import load_config
+
+    config = load_config(
+        profile="test", oauth={"providers": {"custom_acme": {"name": "Acme", "client_id": "a"}}}
+    )
+    with TestClient(build_app(config), base_url=BASE, follow_redirects=False) as http:
+        browser = Browser(http)
+        social = http.get("/v1/environment").json()["user_settings"]["social"]
+        assert list(social) == ["oauth_custom_acme"]
+        sign_in = _start(browser, "oauth_custom_acme", oidc_login_hint="x@acme.test")
+        assert "/__idp/oauth/custom_acme/authorize?" in _authorize_url(sign_in)
+        assert location(browser.follow(_authorize_url(sign_in))) == CALLBACK
+        refused = browser.post(
+            "/v1/client/sign_ins", strategy="oauth_google", redirect_url=CALLBACK
+        )
+        assert refused.json()["errors"][0]["code"] == "oauth_provider_not_enabled"
