@@ -39,7 +39,7 @@ def email_verification(identity: Identity) -> Verification:
     """How an email that came from a provider counts as verified."""
     if identity["kind"] == "saml":
         return Verification(status="verified", strategy="saml", attempts=0)
-    return Verification(status="verified", strategy=f"from_oauth_{identity['provider']}")
+    return Verification(status="verified", strategy=f"from_{identity['provider']}")
 
 
 def find_user(tx: Tx, identity: Identity) -> User | None:

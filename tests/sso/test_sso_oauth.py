@@ -415,3 +415,37 @@ def test_custom_providers_come_from_config() -> None:
             "/v1/client/sign_ins", strategy="oauth_google", redirect_url=CALLBACK
         )
         assert refused.json()["errors"][0]["code"] == "oauth_provider_not_enabled"
+
+
+def _start_sign_up(browser: Browser, email: str) -> str:
+    response = browser.post(
+        "/v1/client/sign_ups",
+        strategy="oauth_google",
+        redirect_url=CALLBACK,
+        action_complete_redirect_url=DONE,
+        oidc_login_hint=email,
+    )
+    assert response.status_code == 200, response.text
+    verification = response.json()["response"]["verifications"]["external_account"]
+    assert verification["status"] == "unverified"
+    return str(verification["external_verification_redirect_url"])
+
+
+def test_sign_up_with_oauth_creates_the_account(browser: Browser) -> None:
+    assert location(browser.follow(_start_sign_up(browser, "fresh@example.com"))) == DONE
+    sign_up = browser.client()["sign_up"]
+    assert sign_up["status"] == "complete"
+    assert sign_up["verifications"]["email_address"]["strategy"] == "from_oauth_google"
+
+
+def test_sign_up_with_an_existing_account_transfers_to_a_sign_in(
+    browser: Browser, seed: Any
+) -> None:
+    seed("ann@example.com")
+    assert location(browser.follow(_start_sign_up(browser, "ann@example.com"))) == CALLBACK
+    external = browser.client()["sign_up"]["verifications"]["external_account"]
+    assert external["status"] == "transferable"
+    assert external["error"]["code"] == "external_account_exists"
+    response = browser.post("/v1/client/sign_ins", transfer="true")
+    assert response.status_code == 200, response.text
+    assert response.json()["response"]["status"] == "complete"

@@ -455,3 +455,22 @@ def test_past_the_shape_check_only_signed_bytes_are_read(browser: Browser, attac
             continue
         names = [n.text for n in signed.iter(f"{{{idp.SAML}}}NameID")]
         assert VICTIM not in names
+
+
+def test_sign_up_with_enterprise_sso(browser: Browser) -> None:
+    response = browser.post(
+        "/v1/client/sign_ups",
+        strategy="enterprise_sso",
+        email_address="jit.user@example-sso.com",
+        redirect_url=CALLBACK,
+        action_complete_redirect_url=DONE,
+    )
+    assert response.status_code == 200, response.text
+    url = response.json()["response"]["verifications"]["external_account"][
+        "external_verification_redirect_url"
+    ]
+    form = auto_post_form(browser.follow(url).text)
+    assert location(browser.submit(form)) == DONE
+    sign_up = browser.client()["sign_up"]
+    assert sign_up["status"] == "complete"
+    assert sign_up["email_address"] == "jit.user@example-sso.com"
