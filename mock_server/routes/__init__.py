@@ -12,5 +12,6 @@ from mock_server.routes import (  # noqa: F401 - imported for registration
     sign_ins,
     sign_ups,
     sso,
+    tokens,
     verify,
 )
