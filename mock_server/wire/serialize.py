@@ -325,8 +325,11 @@ def _sso_verification(v: Verification, out: dict[str, Any]) -> dict[str, Any]:
         return out
     out["object"] = obj
     if obj in ("verification_oauth", "verification_saml"):
-        out["external_verification_redirect_url"] = v.external_verification_redirect_url
-        out["error"] = v.error
+        # Present only when set: the spec's external-account stub has them non-nullable.
+        if v.external_verification_redirect_url is not None:
+            out["external_verification_redirect_url"] = v.external_verification_redirect_url
+        if v.error is not None:
+            out["error"] = v.error
         if out["expire_at"] is None and obj == "verification_oauth":
             out["expire_at"] = 0
     elif obj == "verification_from_oauth":
