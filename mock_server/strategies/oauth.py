@@ -28,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 import jwt
 
 from mock_server.config import Config
-from mock_server.domain import sso_accounts
+from mock_server.domain import grants, sso_accounts
 from mock_server.domain.models import Grant, SignIn, SignUp, Verification
 from mock_server.errors import FapiError, error_item
 from mock_server.idp import oauth as idp
@@ -85,6 +85,7 @@ def start(
     action_complete = params.get("action_complete_redirect_url")
     if action_complete is not None:
         check_redirect_url(action_complete, "action_complete_redirect_url")
+    grants.sweep(rt, tx)
     cfg = rt.config.oauth.providers[provider]
     state = rt.rng.token()
     verifier = rt.rng.token(48)

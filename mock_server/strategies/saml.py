@@ -35,7 +35,7 @@ from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, 
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from mock_server.config import Config, EnterpriseConnectionSettings
-from mock_server.domain import sso_accounts
+from mock_server.domain import grants, sso_accounts
 from mock_server.domain.models import Grant, SignIn, SignUp, Verification
 from mock_server.errors import FapiError
 from mock_server.idp import saml as idp
@@ -110,6 +110,7 @@ def start(
     action_complete = params.get("action_complete_redirect_url")
     if action_complete is not None:
         check_redirect_url(action_complete, "action_complete_redirect_url")
+    grants.sweep(rt, tx)
     base = sp_base(rt.config, base_url)
     root = root_of(rt.config, base_url)
     sso_url = conn.idp_sso_url or idp.sso_url(root, conn.id)

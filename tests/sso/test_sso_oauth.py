@@ -449,3 +449,14 @@ def test_sign_up_with_an_existing_account_transfers_to_a_sign_in(
     response = browser.post("/v1/client/sign_ins", transfer="true")
     assert response.status_code == 200, response.text
     assert response.json()["response"]["status"] == "complete"
+
+
+def test_expired_flow_credentials_are_swept_by_the_next_flow(browser: Browser, app: Any) -> None:
+    from mock_server.domain.models import Grant
+
+    store = app.state.mock.store
+    _start(browser)
+    assert store.count(Grant) == 1
+    app.state.mock.runtime.clock.advance(3600)
+    _start(browser)
+    assert store.count(Grant) == 1
