@@ -229,6 +229,9 @@ def sso(rt: Runtime, connection_id: str, q: Mapping[str, str], root: str) -> Idp
     acs_url = fields["acs_url"]
     if not acs_url or not fields["issuer"]:
         return _page("Bad request", "<p>The AuthnRequest lacks an ACS URL or issuer.</p>", 400)
+    if not acs_url.endswith(f"/v1/saml/acs/{connection_id}"):
+        # The IdP posts assertions only to its service provider's ACS, never elsewhere.
+        return _page("Bad request", "<p>The ACS URL is not this connection's.</p>", 400)
     email = (q.get("login_hint") or fields["subject"] or "").strip().lower()
     if not email or not identifiers.is_email(email):
         return _login_page(conn, q, email)

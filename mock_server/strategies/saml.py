@@ -259,6 +259,9 @@ def check_assertion(
         raise _invalid("The response Destination is not this ACS URL.")
     if doc.get("InResponseTo") not in (None, request_id):
         raise _invalid("The response answers another request.")
+    response_issuer = _text(doc, "saml:Issuer")
+    if response_issuer is not None and response_issuer != issuer:
+        raise _invalid("The response Issuer is not the connection's IdP.")
     if _text(assertion, "saml:Issuer") != issuer:
         raise _invalid("The assertion Issuer is not the connection's IdP.")
     audiences = [

@@ -474,3 +474,18 @@ def test_sign_up_with_enterprise_sso(browser: Browser) -> None:
     sign_up = browser.client()["sign_up"]
     assert sign_up["status"] == "complete"
     assert sign_up["email_address"] == "jit.user@example-sso.com"
+
+
+def test_idp_posts_only_to_the_connections_acs(browser: Browser) -> None:
+    request = (
+        f'<samlp:AuthnRequest xmlns:samlp="{idp.SAMLP}" xmlns:saml="{idp.SAML}" ID="_r1" '
+        'Version="2.0" AssertionConsumerServiceURL="http://evil.test/collect">'
+        f"<saml:Issuer>{BASE}/v1/saml/metadata/{CONNECTION}.xml</saml:Issuer>"
+        "</samlp:AuthnRequest>"
+    ).encode()
+    page = browser.http.get(
+        f"/__idp/saml/{CONNECTION}/sso",
+        params={"SAMLRequest": idp.encode_redirect(request), "login_hint": USER},
+    )
+    assert page.status_code == 400
+    assert "evil.test" not in page.text
