@@ -59,6 +59,14 @@ def sso_factors(config: Config, user: User) -> list[dict[str, Any]]:
         if provider.removeprefix("oauth_") in config.oauth.providers:
             out.append({"strategy": provider})
     domains = {e.email_address.rsplit("@", 1)[-1] for e in user.email_addresses if _verified(e)}
+    out.extend(enterprise_factors(config, domains))
+    return out
+
+
+def enterprise_factors(config: Config, domains: set[str]) -> list[dict[str, Any]]:
+    """``saml`` and ``enterprise_sso`` (with its connection) for the first connection that
+    owns one of ``domains``; also what a sign-in by an unknown SSO email is offered."""
+    out: list[dict[str, Any]] = []
     for conn in config.enterprise_sso.connections:
         if conn.active and domains.intersection(conn.domains):
             out.append({"strategy": "saml"})

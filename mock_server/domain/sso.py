@@ -56,7 +56,9 @@ def create_sign_in(
         sso_accounts.transfer_to_sign_in(rt, tx, client, si)
         return True
     strategy = params.get("strategy")
-    if strategy is None or not handles(rt.config, strategy):
+    if strategy is None:
+        return _unknown_sso_email(rt, tx, si, params)
+    if not handles(rt.config, strategy):
         return False
     owner = f"sign_in:{si.id}"
     si.status = "needs_first_factor"
@@ -92,6 +94,22 @@ def create_sign_in(
         expire_at=rt.now() + rt.config.oauth.verification_ttl_seconds * 1000,
     )
     sso_accounts.conclude_sign_in(rt, tx, si, who)
+    return True
+
+
+def _unknown_sso_email(rt: Runtime, tx: Tx, si: SignIn, params: Params) -> bool:
+    """``{identifier}`` alone, an email nobody has, in a domain with a connection: the
+    sign-in goes on with enterprise SSO as its factor instead of "not found"."""
+    identifier = params.get("identifier")
+    if identifier is None or params.has("password") or not identifiers.is_email(identifier):
+        return False
+    email = identifiers.normalize_email(identifier)
+    if saml.connection_for_email(rt.config, email) is None:
+        return False
+    if users.find_by_identifier(tx, email) is not None:
+        return False
+    si.identifier = email
+    si.status = "needs_first_factor"
     return True
 
 

@@ -202,7 +202,7 @@ def _supported_identifiers(config: Config) -> list[str]:
 
 def sign_in(rt: Runtime, tx: Tx, si: SignIn) -> dict[str, Any]:
     u = tx.get(User, si.user_id) if si.user_id else None
-    first = factors.first_factors(rt.config, u, si.identifier) if u else None
+    first = factors.first_factors(rt.config, u, si.identifier) if u else _sso_only(rt, si)
     second = (
         factors.second_factors(rt.config, u)
         if u and si.status in ("needs_second_factor", "needs_client_trust", "complete")
@@ -394,3 +394,12 @@ def saml_account(rt: Runtime, a: SamlAccount) -> dict[str, Any]:
             else None
         ),
     }
+
+
+def _sso_only(rt: Runtime, si: SignIn) -> list[dict[str, Any]] | None:
+    """A sign-in by an email no user has yet, whose domain has an enterprise connection:
+    SSO is its one way in (the account is made just in time)."""
+    if not si.identifier or "@" not in si.identifier:
+        return None
+    found = factors.enterprise_factors(rt.config, {si.identifier.rsplit("@", 1)[1]})
+    return found or None

@@ -489,3 +489,25 @@ def test_idp_posts_only_to_the_connections_acs(browser: Browser) -> None:
     )
     assert page.status_code == 400
     assert "evil.test" not in page.text
+
+
+def test_an_unknown_email_of_an_sso_domain_is_offered_enterprise_sso(browser: Browser) -> None:
+    created = browser.post("/v1/client/sign_ins", identifier="first.day@example-sso.com")
+    assert created.status_code == 200, created.text
+    sign_in = created.json()["response"]
+    assert sign_in["status"] == "needs_first_factor"
+    strategies = [f["strategy"] for f in sign_in["supported_first_factors"]]
+    assert strategies == ["saml", "enterprise_sso"]
+    prepared = browser.post(
+        f"/v1/client/sign_ins/{sign_in['id']}/prepare_first_factor",
+        strategy="enterprise_sso",
+        redirect_url=CALLBACK,
+    )
+    url = prepared.json()["response"]["first_factor_verification"][
+        "external_verification_redirect_url"
+    ]
+    assert location(browser.submit(auto_post_form(browser.follow(url).text))) == CALLBACK
+    assert browser.client()["sign_in"]["first_factor_verification"]["status"] == "transferable"
+    # Other domains keep Clerk's answer for an unknown identifier.
+    unknown = browser.post("/v1/client/sign_ins", identifier="nobody@example.com")
+    assert unknown.json()["errors"][0]["code"] == "form_identifier_not_found"
