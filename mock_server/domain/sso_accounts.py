@@ -17,6 +17,7 @@ from mock_server.domain.models import (
     Client,
     ExternalAccount,
     SamlAccount,
+    Session,
     SignIn,
     SignUp,
     User,
@@ -129,6 +130,14 @@ def conclude_sign_in(rt: Runtime, tx: Tx, si: SignIn, identity: Identity) -> Non
     if client is None:
         raise FapiError.of("client_not_found")
     users.check_not_locked(rt, user)
+    signed_in = _active_session_of(rt, tx, client, user.id)
+    if signed_in is not None:
+        # clerk-js switches to this session (error.meta.session_id) instead.
+        v.status = "failed"
+        v.error = error_item(
+            "identifier_already_signed_in", meta={"session_id": signed_in}
+        ).to_wire()
+        return
     link(rt, tx, user, identity, v.strategy)
     v.status = "verified"
     si.user_id = user.id
@@ -177,6 +186,18 @@ def transfer_to_sign_in(rt: Runtime, tx: Tx, client: Client, si: SignIn) -> None
     si.status = "needs_first_factor"
     su.external_identity = None
     sign_in._after_first_factor(rt, tx, client, si, user, v.strategy)
+
+
+def _active_session_of(rt: Runtime, tx: Tx, client: Client, user_id: str) -> str | None:
+    for session_id in client.session_ids:
+        session = tx.get(Session, session_id)
+        if (
+            session is not None
+            and session.user_id == user_id
+            and sessions.refresh_status(rt, session).status in sessions.ACTIVE
+        ):
+            return session.id
+    return None
 
 
 def transfer_to_sign_up(rt: Runtime, tx: Tx, client: Client, su: SignUp) -> None:

@@ -460,3 +460,18 @@ def test_expired_flow_credentials_are_swept_by_the_next_flow(browser: Browser, a
     app.state.mock.runtime.clock.advance(3600)
     _start(browser)
     assert store.count(Grant) == 1
+
+
+def test_signing_in_again_names_the_session_already_there(browser: Browser, seed: Any) -> None:
+    seed("ann@example.com")
+    assert (
+        location(browser.follow(_authorize_url(_start(browser, oidc_login_hint="ann@example.com"))))
+        == DONE
+    )
+    session_id = browser.client()["last_active_session_id"]
+    again = _start(browser, oidc_login_hint="ann@example.com")
+    assert location(browser.follow(_authorize_url(again))) == CALLBACK
+    verification = browser.client()["sign_in"]["first_factor_verification"]
+    assert verification["error"]["code"] == "identifier_already_signed_in"
+    assert verification["error"]["meta"]["session_id"] == session_id
+    assert len(browser.client()["sessions"]) == 1
