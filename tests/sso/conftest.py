@@ -8,10 +8,7 @@ SAML forms are posted the way the page's script would post them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +16,8 @@ import pytest
 from starlette.testclient import TestClient
 
 import schemas
+from fixtures.sso import AutoPostForm
+from fixtures.sso import auto_post_form as parse_form
 from mock_server.app import build_app
 from mock_server.config import load_config
 
@@ -30,20 +29,13 @@ DONE = f"{APP}/after-sign-in"
 VALIDATE = "envelopes/sign_in" in schemas.names(defs=True) or "sign_in" in schemas.names()
 
 
-@dataclass
-class Form:
-    action: str
-    fields: dict[str, str]
+Form = AutoPostForm
 
 
 def auto_post_form(html: str) -> Form:
-    action = re.search(r"<form method='post' action='([^']*)'", html)
-    assert action is not None, html[:500]
-    fields = {
-        unescape(m.group(1)): unescape(m.group(2))
-        for m in re.finditer(r"<input type='hidden' name='([^']*)' value='([^']*)'>", html)
-    }
-    return Form(unescape(action.group(1)), fields)
+    form = parse_form(html)
+    assert form is not None, html[:500]
+    return form
 
 
 class Browser:

@@ -475,3 +475,25 @@ def test_signing_in_again_names_the_session_already_there(browser: Browser, seed
     assert verification["error"]["code"] == "identifier_already_signed_in"
     assert verification["error"]["meta"]["session_id"] == session_id
     assert len(browser.client()["sessions"]) == 1
+
+
+def test_complete_sso_drives_both_kinds_of_flow(browser: Browser, seed: Any) -> None:
+    """fixtures.sso plays the browser for OAuth (redirects) and SAML (auto-post)."""
+    from fixtures.sso import complete_sso
+
+    seed("ann@example.com")
+    seed("bob@example-sso.com")
+    url = _authorize_url(_start(browser, oidc_login_hint="ann@example.com"))
+    assert location(complete_sso(browser.http, url, mock_base=BASE)) == DONE
+    browser.http.delete("/v1/client/sessions")
+    created = browser.post(
+        "/v1/client/sign_ins",
+        strategy="enterprise_sso",
+        identifier="bob@example-sso.com",
+        redirect_url=CALLBACK,
+        action_complete_redirect_url=DONE,
+    ).json()["response"]
+    url = created["first_factor_verification"]["external_verification_redirect_url"]
+    assert location(complete_sso(browser.http, url, mock_base=BASE)) == DONE
+    page = complete_sso(browser.http, _authorize_url(_start(browser)), mock_base=BASE)
+    assert page.status_code == 200  # the provider's account page: nothing to follow
