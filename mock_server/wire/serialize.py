@@ -104,7 +104,7 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "two_factor_enabled": two_factor,
         "totp_enabled": u.totp_verified,
         "backup_code_enabled": bool(u.backup_codes),
-        "email_addresses": [email_address(e) for e in u.email_addresses],
+        "email_addresses": [_linked(email_address(e), u) for e in u.email_addresses],
         "phone_numbers": [phone_number(p) for p in u.phone_numbers],
         "web3_wallets": [],
         "passkeys": [],
@@ -403,3 +403,12 @@ def _sso_only(rt: Runtime, si: SignIn) -> list[dict[str, Any]] | None:
         return None
     found = factors.enterprise_factors(rt.config, {si.identifier.rsplit("@", 1)[1]})
     return found or None
+
+
+def _linked(email: dict[str, Any], u: User) -> dict[str, Any]:
+    """``linked_to``: the SSO accounts that vouch for this email address."""
+    address = email["email_address"]
+    email["linked_to"] = [
+        {"type": a.provider, "id": a.id} for a in u.external_accounts if a.email_address == address
+    ] + [{"type": "saml", "id": a.id} for a in u.saml_accounts if a.email_address == address]
+    return email

@@ -61,6 +61,8 @@ def test_existing_user_signs_in_with_oauth_from_fresh_client(browser: Browser, s
     [account] = user["external_accounts"]
     assert (account["provider"], account["email_address"]) == ("oauth_google", "ann@example.com")
     assert account["verification"]["status"] == "verified"
+    [email] = user["email_addresses"]
+    assert email["linked_to"] == [{"type": "oauth_google", "id": account["id"]}]
     # The linked provider now shows among the account's first factors.
     again = browser.post("/v1/client/sign_ins", identifier="ann@example.com").json()
     strategies = [f["strategy"] for f in again["response"]["supported_first_factors"]]
