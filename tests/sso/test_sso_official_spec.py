@@ -63,3 +63,14 @@ def test_oauth_and_saml_answers_match_the_official_spec(
     _checked(spec, "POST", "/v1/client/sign_ups", signed_up)
     refused = browser.post(path, strategy="saml", identifier="x@example.com", redirect_url=CALLBACK)
     _checked(spec, "POST", path, refused)
+    # The account made just in time signs in again: a user with a SAML account.
+    browser.http.delete("/v1/client/sessions")
+    again = browser.post(
+        path, strategy="saml", identifier="new.hire@example-sso.com", redirect_url=CALLBACK
+    )
+    url = again.json()["response"]["first_factor_verification"][
+        "external_verification_redirect_url"
+    ]
+    assert location(browser.submit(auto_post_form(browser.follow(url).text))) == CALLBACK
+    client = _checked(spec, "GET", "/v1/client", browser.http.get("/v1/client"))
+    assert client["response"]["sessions"][0]["user"]["saml_accounts"]
