@@ -406,7 +406,9 @@ def test_custom_providers_come_from_config() -> None:
     config = load_config(
         profile="test", oauth={"providers": {"custom_acme": {"name": "Acme", "client_id": "a"}}}
     )
-    with TestClient(build_app(config), base_url=BASE, follow_redirects=False) as http:
+    with TestClient(
+        build_app(config, validate_responses=True), base_url=BASE, follow_redirects=False
+    ) as http:
         browser = Browser(http)
         social = http.get("/v1/environment").json()["user_settings"]["social"]
         assert list(social) == ["oauth_custom_acme"]
