@@ -172,6 +172,8 @@ def prepare_verification(
     strategy = params.get("strategy")
     if strategy is None:
         raise FapiError.of("form_param_missing", param="strategy")
+    if sso.prepare_sign_up(rt, tx, client, su, params, base_url):
+        return su
     flow = _flow(rt, tx, client, su, base_url)
     if strategy in ("email_code", "email_link"):
         if su.email_address is None or strategy not in rt.config.strategies.email_verification:

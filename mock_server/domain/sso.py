@@ -189,3 +189,27 @@ def create_sign_up(
         return True
     sso_accounts.settle_sign_up(rt, tx, client, su)
     return True
+
+
+def prepare_sign_up(
+    rt: Runtime, tx: Tx, client: Client, su: SignUp, params: Params, base_url: str
+) -> bool:
+    """``prepare_verification`` of a sign-up with ``oauth_<provider>``, ``saml`` or
+    ``enterprise_sso``: (re)start the provider flow for the external account."""
+    strategy = params.get("strategy")
+    if strategy is None or not (_redirect_oauth(strategy) or strategy in saml.STRATEGIES):
+        return False
+    owner = f"sign_up:{su.id}"
+    if _redirect_oauth(strategy):
+        su.external_account_verification = oauth.start(
+            rt, tx, owner, client.id, strategy, params, base_url
+        )
+        return True
+    email = su.email_address or _email_param(params)
+    if email is None:
+        raise FapiError.of("form_param_missing", param="email_address")
+    su.email_address = email
+    su.external_account_verification = saml.start(
+        rt, tx, owner, client.id, strategy, email, params, base_url
+    )
+    return True

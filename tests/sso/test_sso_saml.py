@@ -511,3 +511,20 @@ def test_an_unknown_email_of_an_sso_domain_is_offered_enterprise_sso(browser: Br
     # Other domains keep Clerk's answer for an unknown identifier.
     unknown = browser.post("/v1/client/sign_ins", identifier="nobody@example.com")
     assert unknown.json()["errors"][0]["code"] == "form_identifier_not_found"
+
+
+def test_sign_up_prepare_verification_starts_enterprise_sso(browser: Browser) -> None:
+    created = browser.post("/v1/client/sign_ups", email_address="later@example-sso.com")
+    sign_up_id = created.json()["response"]["id"]
+    prepared = browser.post(
+        f"/v1/client/sign_ups/{sign_up_id}/prepare_verification",
+        strategy="enterprise_sso",
+        redirect_url=CALLBACK,
+        action_complete_redirect_url=DONE,
+    )
+    assert prepared.status_code == 200, prepared.text
+    url = prepared.json()["response"]["verifications"]["external_account"][
+        "external_verification_redirect_url"
+    ]
+    assert location(browser.submit(auto_post_form(browser.follow(url).text))) == DONE
+    assert browser.client()["sign_up"]["status"] == "complete"
