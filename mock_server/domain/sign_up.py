@@ -55,8 +55,13 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     return _settle(rt, tx, client, su)
 
 
-def update(rt: Runtime, tx: Tx, client: Client, su: SignUp, params: Params) -> SignUp:
+def update(
+    rt: Runtime, tx: Tx, client: Client, su: SignUp, params: Params, base_url: str = ""
+) -> SignUp:
     _apply(rt, tx, su, params)
+    # clerk-js continues a sign-up with an SSO provider by updating it with the strategy.
+    if base_url and sso.prepare_sign_up(rt, tx, client, su, params, base_url):
+        return su
     return _settle(rt, tx, client, su)
 
 

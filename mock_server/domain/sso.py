@@ -165,6 +165,9 @@ def create_sign_up(
     elif strategy is None or not handles(rt.config, strategy):
         return False
     elif _redirect_oauth(strategy):
+        from mock_server.domain import sign_up
+
+        sign_up._apply(rt, tx, su, params)  # unsafe_metadata, legal_accepted, ...
         su.external_account_verification = oauth.start(
             rt, tx, owner, client.id, strategy, params, base_url
         )

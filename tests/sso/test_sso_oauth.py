@@ -501,3 +501,25 @@ def test_complete_sso_drives_both_kinds_of_flow(browser: Browser, seed: Any) -> 
     assert location(complete_sso(browser.http, url, mock_base=BASE)) == DONE
     page = complete_sso(browser.http, _authorize_url(_start(browser)), mock_base=BASE)
     assert page.status_code == 200  # the provider's account page: nothing to follow
+
+
+def test_continuing_a_sign_up_with_oauth_keeps_its_fields(browser: Browser) -> None:
+    """clerk-js ``authenticateWithRedirect({continueSignUp: true})`` updates the sign-up."""
+    created = browser.post(
+        "/v1/client/sign_ups", username="annie", unsafe_metadata='{"plan": "pro"}'
+    ).json()["response"]
+    updated = browser.post(
+        f"/v1/client/sign_ups/{created['id']}?_method=PATCH",
+        strategy="oauth_google",
+        redirect_url=CALLBACK,
+        action_complete_redirect_url=DONE,
+        oidc_login_hint="annie@example.com",
+    )
+    assert updated.status_code == 200, updated.text
+    url = updated.json()["response"]["verifications"]["external_account"][
+        "external_verification_redirect_url"
+    ]
+    assert location(browser.follow(url)) == DONE
+    sign_up = browser.client()["sign_up"]
+    assert sign_up["status"] == "complete"
+    assert (sign_up["username"], sign_up["unsafe_metadata"]) == ("annie", {"plan": "pro"})
