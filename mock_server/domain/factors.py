@@ -55,7 +55,12 @@ def sso_factors(config: Config, user: User) -> list[dict[str, Any]]:
     """``oauth_<provider>`` for each linked provider the instance still offers, and
     ``saml``/``enterprise_sso`` when an email's domain has an enterprise connection."""
     out: list[dict[str, Any]] = []
-    for provider in dict.fromkeys(a.provider for a in user.external_accounts):
+    linked = [
+        a
+        for a in user.external_accounts
+        if a.verification is not None and a.verification.status == "verified"
+    ]
+    for provider in dict.fromkeys(a.provider for a in linked):
         if provider.removeprefix("oauth_") in config.oauth.providers:
             out.append({"strategy": provider})
     domains = {e.email_address.rsplit("@", 1)[-1] for e in user.email_addresses if _verified(e)}

@@ -261,3 +261,58 @@ def settle_sign_up(rt: Runtime, tx: Tx, client: Client, su: SignUp) -> SignUp:
     su.created_user_id = user.id
     su.created_session_id = session.id
     return su
+
+
+def start_connect(rt: Runtime, tx: Tx, user: User, verification: Verification) -> ExternalAccount:
+    """``POST /v1/me/external_accounts``: a pending account, verified by the callback."""
+    now = rt.now()
+    provider = verification.strategy.replace("oauth_token_", "oauth_")
+    account = ExternalAccount(
+        id=rt.new_id("eac"),
+        provider=provider,
+        provider_user_id="",
+        email_address="",
+        verification=verification,
+        created_at=now,
+        updated_at=now,
+    )
+    user.external_accounts.append(account)
+    user.updated_at = now
+    tx.put(user)
+    return account
+
+
+def conclude_connect(
+    rt: Runtime, tx: Tx, user: User, account: ExternalAccount, identity: Identity
+) -> bool:
+    """The provider vouched for ``identity``: it becomes ``account`` of ``user`` (True),
+    unless another user has it already (False, the verification failed)."""
+    v = account.verification
+    assert v is not None
+    owner = resolve(tx, INDEX, _key(identity))
+    if owner is not None and owner != user.id:
+        v.status = "failed"
+        v.error = error_item("external_account_exists").to_wire()
+        tx.put(user)
+        return False
+    if owner == user.id:
+        user.external_accounts = [
+            a
+            for a in user.external_accounts
+            if a.id == account.id
+            or not (
+                a.provider == identity["provider"]
+                and a.provider_user_id == identity["provider_user_id"]
+            )
+        ]
+    account.provider_user_id = identity["provider_user_id"]
+    account.email_address = identity["email"]
+    account.first_name = identity.get("first_name")
+    account.last_name = identity.get("last_name")
+    account.approved_scopes = identity.get("scope", "")
+    account.updated_at = rt.now()
+    v.status = "verified"
+    user.updated_at = rt.now()
+    tx.put(user)
+    point(tx, INDEX, _key(identity), user.id)
+    return True

@@ -8,6 +8,7 @@ from mock_server.routes import (  # noqa: F401 - imported for registration
     dev_browser,
     environment,
     me,
+    me_external_accounts,
     sessions,
     sign_ins,
     sign_ups,

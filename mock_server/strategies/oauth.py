@@ -224,6 +224,8 @@ def callback(rt: Runtime, tx: Tx, query: Mapping[str, str]) -> str:
     tx.put(grant)
     data = grant.data
     kind, _, owner_id = str(data["owner"]).partition(":")
+    if kind == "user":
+        return _connect_callback(rt, tx, query, data, owner_id)
     target: SignIn | SignUp | None = (
         tx.get(SignIn, owner_id) if kind == "sign_in" else tx.get(SignUp, owner_id)
     )
@@ -274,6 +276,58 @@ def callback(rt: Runtime, tx: Tx, query: Mapping[str, str]) -> str:
         return redirect_url
     complete = data.get("action_complete_redirect_url")
     return str(complete) if done and complete else redirect_url
+
+
+def _identity_from_callback(
+    rt: Runtime, tx: Tx, query: Mapping[str, str], data: Mapping[str, Any], v: Verification
+) -> dict[str, Any] | None:
+    """The provider's answer on the callback as an identity, or None with ``v`` failed."""
+    provider = str(data["provider"])
+    if query.get("error"):
+        if query["error"] == "access_denied":
+            _fail(v, "oauth_access_denied", provider=rt.config.oauth.providers[provider].name)
+        else:
+            _fail(v, "oauth_callback_invalid")
+        return None
+    code = query.get("code")
+    token = (
+        _exchange(
+            rt, tx, provider, code, str(data["callback"]), data["code_verifier"], data["root"]
+        )
+        if code
+        else None
+    )
+    try:
+        if token is None:
+            raise jwt.InvalidTokenError("no ID token")
+        claims = verify_id_token(rt, provider, token, str(data["root"]), nonce=data["nonce"])
+    except jwt.InvalidTokenError:
+        _fail(v, "oauth_token_exchange_error")
+        return None
+    return {**identity(provider, v.strategy, claims), "scope": _scope(rt, provider)}
+
+
+def _connect_callback(
+    rt: Runtime, tx: Tx, query: Mapping[str, str], data: Mapping[str, Any], owner: str
+) -> str:
+    """The callback of ``POST /v1/me/external_accounts``: link the account to the user."""
+    from mock_server.domain.models import User
+
+    user_id, _, account_id = owner.partition(":")
+    user = tx.get(User, user_id)
+    account = (
+        next((a for a in user.external_accounts if a.id == account_id), None) if user else None
+    )
+    v = account.verification if account else None
+    if user is None or account is None or v is None or v.status != "unverified":
+        raise FapiError.of("oauth_callback_invalid")
+    who = _identity_from_callback(rt, tx, query, data, v)
+    if who is None:
+        tx.put(user)
+        return str(data["redirect_url"])
+    linked = sso_accounts.conclude_connect(rt, tx, user, account, who)
+    complete = data.get("action_complete_redirect_url")
+    return str(complete) if linked and complete else str(data["redirect_url"])
 
 
 def identity_from_token(

@@ -523,3 +523,69 @@ def test_continuing_a_sign_up_with_oauth_keeps_its_fields(browser: Browser) -> N
     sign_up = browser.client()["sign_up"]
     assert sign_up["status"] == "complete"
     assert (sign_up["username"], sign_up["unsafe_metadata"]) == ("annie", {"plan": "pro"})
+
+
+def _signed_in(browser: Browser, seed: Any, email: str) -> None:
+    seed(email)
+    response = browser.post(
+        "/v1/client/sign_ins", identifier=email, password="correct horse battery"
+    )
+    assert response.json()["response"]["status"] == "complete", response.text
+
+
+def test_a_signed_in_user_connects_an_oauth_account(browser: Browser, seed: Any) -> None:
+    _signed_in(browser, seed, "ann@example.com")
+    started = browser.post(
+        "/v1/me/external_accounts",
+        strategy="oauth_github",
+        redirect_url=CALLBACK,
+        action_complete_redirect_url=DONE,
+        oidc_login_hint="ann.work@example.com",
+    )
+    assert started.status_code == 200, started.text
+    account = started.json()["response"]
+    assert account["verification"]["status"] == "unverified"
+    url = account["verification"]["external_verification_redirect_url"]
+    assert location(browser.follow(url)) == DONE
+    user = browser.client()["sessions"][0]["user"]
+    [linked] = user["external_accounts"]
+    assert (linked["id"], linked["provider"]) == (account["id"], "oauth_github")
+    assert linked["email_address"] == "ann.work@example.com"
+    # The connected account now signs the user in.
+    browser.http.delete("/v1/client/sessions")
+    again = _start(browser, "oauth_github", oidc_login_hint="ann.work@example.com")
+    assert location(browser.follow(_authorize_url(again))) == DONE
+    assert browser.client()["sessions"][0]["user"]["id"] == user["id"]
+    # And it can be disconnected.
+    deleted = browser.http.delete(f"/v1/me/external_accounts/{account['id']}")
+    assert deleted.json() == {"object": "external_account", "id": account["id"], "deleted": True}
+    assert browser.client()["sessions"][0]["user"]["external_accounts"] == []
+
+
+def test_an_account_of_another_user_cannot_be_connected(browser: Browser, seed: Any) -> None:
+    seed("owner@example.com")
+    first = _start(browser, oidc_login_hint="owner@example.com")
+    assert location(browser.follow(_authorize_url(first))) == DONE  # linked to owner
+    browser.http.delete("/v1/client/sessions")
+    _signed_in(browser, seed, "ann@example.com")
+    started = browser.post(
+        "/v1/me/external_accounts",
+        strategy="oauth_google",
+        redirect_url=CALLBACK,
+        oidc_login_hint="owner@example.com",
+    ).json()["response"]
+    url = started["verification"]["external_verification_redirect_url"]
+    assert location(browser.follow(url)) == CALLBACK
+    me = browser.http.get("/v1/me").json()["response"]
+    [pending] = me["external_accounts"]
+    assert pending["verification"]["status"] == "failed"
+    assert pending["verification"]["error"]["code"] == "external_account_exists"
+    # A failed connection is not a way to sign in.
+    factors = browser.post("/v1/client/sign_ins", identifier="ann@example.com").json()
+    strategies = [f["strategy"] for f in factors["response"]["supported_first_factors"]]
+    assert "oauth_google" not in strategies
+
+
+def test_connecting_needs_a_session(browser: Browser) -> None:
+    response = browser.post("/v1/me/external_accounts", strategy="oauth_google")
+    assert response.status_code == 401
