@@ -49,7 +49,11 @@ def connect_external_account(ctx: Ctx) -> Reply:
     return wrapped(ctx, serialize.external_account(account))
 
 
-@FAPI.route("DELETE", "/v1/me/external_accounts/{external_account_id}", response="deleted_object")
+@FAPI.route(
+    "DELETE",
+    "/v1/me/external_accounts/{external_account_id}",
+    response="envelopes/deleted_object",
+)
 def delete_external_account(ctx: Ctx) -> Reply:
     """Disconnect an external account from the user."""
     _, user = active_session(ctx)
@@ -63,4 +67,4 @@ def delete_external_account(ctx: Ctx) -> Reply:
     if account.provider_user_id:
         key = f"oauth:{account.provider}:{account.provider_user_id}"
         unpoint(ctx.tx, sso_accounts.INDEX, key)
-    return Reply({"object": "external_account", "id": wanted, "deleted": True})
+    return wrapped(ctx, {"object": "external_account", "id": wanted, "deleted": True})

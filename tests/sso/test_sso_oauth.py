@@ -558,7 +558,11 @@ def test_a_signed_in_user_connects_an_oauth_account(browser: Browser, seed: Any)
     assert browser.client()["sessions"][0]["user"]["id"] == user["id"]
     # And it can be disconnected.
     deleted = browser.http.delete(f"/v1/me/external_accounts/{account['id']}")
-    assert deleted.json() == {"object": "external_account", "id": account["id"], "deleted": True}
+    assert deleted.json()["response"] == {
+        "object": "external_account",
+        "id": account["id"],
+        "deleted": True,
+    }
     assert browser.client()["sessions"][0]["user"]["external_accounts"] == []
 
 

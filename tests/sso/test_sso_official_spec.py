@@ -74,3 +74,24 @@ def test_oauth_and_saml_answers_match_the_official_spec(
     assert location(browser.submit(auto_post_form(browser.follow(url).text))) == CALLBACK
     client = _checked(spec, "GET", "/v1/client", browser.http.get("/v1/client"))
     assert client["response"]["sessions"][0]["user"]["saml_accounts"]
+
+
+def test_connecting_an_external_account_matches_the_official_spec(
+    browser: Browser, seed: Any, spec: Any
+) -> None:
+    seed("ann@example.com")
+    signed_in = browser.post(
+        "/v1/client/sign_ins", identifier="ann@example.com", password="correct horse battery"
+    )
+    assert signed_in.json()["response"]["status"] == "complete"
+    path = "/v1/me/external_accounts"
+    started = browser.post(
+        path, strategy="oauth_google", redirect_url=CALLBACK, oidc_login_hint="ann@example.com"
+    )
+    body = _checked(spec, "POST", path, started)
+    url = body["response"]["verification"]["external_verification_redirect_url"]
+    assert location(browser.follow(url)) == CALLBACK
+    _checked(spec, "GET", "/v1/me", browser.http.get("/v1/me"))
+    account_id = body["response"]["id"]
+    deleted = browser.http.delete(f"{path}/{account_id}")
+    _checked(spec, "DELETE", f"{path}/{account_id}", deleted)
