@@ -1,68 +1,16 @@
-"""A browser and an app for the SSO flows: in process, redirects followed by hand.
-
-``Browser`` is a cookie-keeping httpx client (Starlette's TestClient) that follows the
-mock's redirects (the FAPI and the ``/__idp`` providers live on ``mock.test``) until one
-leaves for the app, like a real browser on the sso-callback round trip. Auto-posting
-SAML forms are posted the way the page's script would post them.
-"""
+"""Fixtures of the SSO tests: a validating app, a browser on it, seeded users."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from sso_harness import BASE, Browser
 from starlette.testclient import TestClient
 
-from fixtures.sso import AutoPostForm
-from fixtures.sso import auto_post_form as parse_form
 from mock_server.app import build_app
 from mock_server.config import load_config
-
-BASE = "http://mock.test"
-APP = "http://app.test"
-CALLBACK = f"{APP}/sso-callback"
-DONE = f"{APP}/after-sign-in"
-
-
-Form = AutoPostForm
-
-
-def auto_post_form(html: str) -> Form:
-    form = parse_form(html)
-    assert form is not None, html[:500]
-    return form
-
-
-class Browser:
-    def __init__(self, client: TestClient) -> None:
-        self.http = client
-
-    def post(self, path: str, **data: Any) -> Any:
-        return self.http.post(path, data={k: v for k, v in data.items() if v is not None})
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.http.get(path, params=params)
-
-    def follow(self, url: str, *, max_hops: int = 10) -> Any:
-        """GET ``url`` and follow redirects while they stay on the mock."""
-        response = self.http.get(url)
-        for _ in range(max_hops):
-            location = response.headers.get("location")
-            if response.status_code not in (302, 303, 307) or location is None:
-                return response
-            if not location.startswith(BASE):
-                return response
-            response = self.http.get(location)
-        raise AssertionError("too many redirects")
-
-    def submit(self, form: Form) -> Any:
-        return self.http.post(form.action, data=form.fields)
-
-    def client(self) -> dict[str, Any]:
-        body = self.http.get("/v1/client").json()
-        return body["response"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -85,13 +33,3 @@ def seed(browser: Browser) -> Any:
         return response.json()  # type: ignore[no-any-return]
 
     return make
-
-
-def location(response: Any) -> str:
-    assert response.status_code == 303, (response.status_code, response.text[:400])
-    return str(response.headers["location"])
-
-
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from conftest import BASE, CALLBACK, DONE, Browser, location
+from sso_harness import BASE, CALLBACK, DONE, Browser, location
 
 from mock_server.idp.oauth import pkce_s256
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import CALLBACK, DONE, Browser, auto_post_form, location
+from sso_harness import CALLBACK, DONE, Browser, auto_post_form, location
 
 official_spec = pytest.importorskip(
     "schemas.official_spec", reason="the official-spec bridge is not in this checkout"

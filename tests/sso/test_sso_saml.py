@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import BASE, CALLBACK, DONE, Browser, Form, auto_post_form, location
 from lxml import etree
 from signxml.algorithms import CanonicalizationMethod
 from signxml.signer import XMLSigner
+from sso_harness import BASE, CALLBACK, DONE, Browser, Form, auto_post_form, location
 
 from mock_server.idp import saml as idp
 from mock_server.idp.keys import signing_key
