@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 
 from cryptography import x509
 from lxml import etree
+from signxml.algorithms import DigestAlgorithm, SignatureMethod
 from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
@@ -179,8 +180,28 @@ def _time(value: str | None, what: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
+# Public-key signatures only: an HMAC "signature" keyed with the public certificate
+# (key confusion) or SHA-1 is refused before any digest is compared.
+_METHODS = frozenset(
+    {
+        SignatureMethod.RSA_SHA256,
+        SignatureMethod.RSA_SHA384,
+        SignatureMethod.RSA_SHA512,
+        SignatureMethod.ECDSA_SHA256,
+        SignatureMethod.ECDSA_SHA384,
+        SignatureMethod.ECDSA_SHA512,
+    }
+)
+_DIGESTS = frozenset({DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512})
+
+
 def _verify_one(raw: bytes, cert: x509.Certificate, location: str) -> etree._Element:
-    config = SignatureConfiguration(expect_references=1, location=location)
+    config = SignatureConfiguration(
+        expect_references=1,
+        location=location,
+        signature_methods=_METHODS,
+        digest_algorithms=_DIGESTS,
+    )
     try:
         result = XMLVerifier().verify(raw, x509_cert=cert, expect_config=config)
     except (InvalidSignature, InvalidDigest, InvalidCertificate) as exc:

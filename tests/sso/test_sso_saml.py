@@ -528,3 +528,21 @@ def test_sign_up_prepare_verification_starts_enterprise_sso(browser: Browser) ->
     ]
     assert location(browser.submit(auto_post_form(browser.follow(url).text))) == DONE
     assert browser.client()["sign_up"]["status"] == "complete"
+
+
+def test_an_hmac_signature_keyed_with_the_public_certificate_is_refused(browser: Browser) -> None:
+    """Key confusion: the IdP's certificate is public, so an HMAC over it proves nothing."""
+    form = _flow(browser)
+    doc = _doc(form)
+    assertion = doc.find("saml:Assertion", NS)
+    assertion.find("saml:Subject/saml:NameID", NS).text = VICTIM
+    assertion.remove(assertion.find("ds:Signature", NS))
+    assertion.insert(1, etree.Element(f"{{{idp.DS}}}Signature", Id="placeholder"))
+    public = signing_key(idp.key_name(CONNECTION)).certificate_pem().encode()
+    signer = XMLSigner(
+        signature_algorithm="hmac-sha256",
+        c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
+    )
+    signed = signer.sign(etree.fromstring(etree.tostring(assertion)), key=public)
+    doc.replace(assertion, signed)
+    _refused(browser, _with(form, doc))
