@@ -239,31 +239,9 @@ def callback(rt: Runtime, tx: Tx, query: Mapping[str, str]) -> str:
     if target is None or v is None or v.strategy != data["strategy"] or v.status != "unverified":
         raise FapiError.of("oauth_callback_invalid")
     redirect_url = str(data["redirect_url"])
-    provider = str(data["provider"])
-    name = rt.config.oauth.providers[provider].name
-    if query.get("error"):
-        if query["error"] == "access_denied":
-            _fail(v, "oauth_access_denied", provider=name)
-        else:
-            _fail(v, "oauth_callback_invalid")
+    who = _identity_from_callback(rt, tx, query, data, v)
+    if who is None:
         return redirect_url
-    code = query.get("code")
-    token = (
-        _exchange(
-            rt, tx, provider, code, str(data["callback"]), data["code_verifier"], data["root"]
-        )
-        if code
-        else None
-    )
-    if token is None:
-        _fail(v, "oauth_token_exchange_error")
-        return redirect_url
-    try:
-        claims = verify_id_token(rt, provider, token, str(data["root"]), nonce=data["nonce"])
-    except jwt.InvalidTokenError:
-        _fail(v, "oauth_token_exchange_error")
-        return redirect_url
-    who = {**identity(provider, v.strategy, claims), "scope": _scope(rt, provider)}
     try:
         if isinstance(target, SignIn):
             sso_accounts.conclude_sign_in(rt, tx, target, who)
