@@ -171,6 +171,9 @@ class OAuthSettings(_Section):
     verification_ttl_seconds: int = Field(default=600, ge=1)
     # Extra redirect URIs the mock IdP accepts besides the mock's own /v1/oauth_callback.
     extra_redirect_uris: tuple[str, ...] = ()
+    # A PEM RSA key every mock IdP (OAuth and SAML) signs with. Without it each process
+    # makes its own keys, so several workers serving one instance need this set.
+    idp_signing_key_file: str | None = None
 
 
 class EnterpriseConnectionSettings(_Section):

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -58,25 +59,41 @@ class SigningKey:
         return base64.b64encode(der).decode()
 
 
+def signing_key(name: str, key_file: str | None = None) -> SigningKey:
+    """The key of the IdP ``name``: from ``key_file`` when given, else made once.
+
+    The certificate is a pure function of the key and the name (fixed validity, serial
+    from the key's hash; RSA PKCS#1 v1.5 signatures are deterministic), so processes that
+    share a key file also publish the same certificate.
+    """
+    return _signing_key(name, key_file)  # one cache entry however the call is spelled
+
+
 @cache
-def signing_key(name: str) -> SigningKey:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def _signing_key(name: str, key_file: str | None) -> SigningKey:
+    if key_file is not None:
+        loaded = serialization.load_pem_private_key(Path(key_file).read_bytes(), password=None)
+        if not isinstance(loaded, rsa.RSAPrivateKey):
+            raise ValueError(f"{key_file}: the IdP signing key must be an RSA private key")
+        key = loaded
+    else:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    digest = hashlib.sha256(der + name.encode()).digest()
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"fapi-harness mock {name}")])
-    # Certificate validity is checked against the wall clock by signxml, not the mock's
-    # settable clock, so it spans well around "now".
-    now = dt.datetime.now(dt.UTC)
+    # signxml checks certificate validity against the wall clock, not the mock's settable
+    # clock, so the validity spans far around any "now" a test may set.
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(subject)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
+        .serial_number(int.from_bytes(digest[:16], "big") >> 1)
+        .not_valid_before(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
         .sign(key, hashes.SHA256())
-    )
-    der = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     kid = hashlib.sha256(der).hexdigest()[:16]
     return SigningKey(name=name, kid=kid, private_key=key, certificate=cert)

@@ -95,8 +95,8 @@ def discovery(root: str, provider: str) -> dict[str, Any]:
     }
 
 
-def jwks(provider: str) -> dict[str, Any]:
-    return {"keys": [signing_key(key_name(provider)).jwk()]}
+def jwks(provider: str, key_file: str | None = None) -> dict[str, Any]:
+    return {"keys": [signing_key(key_name(provider), key_file).jwk()]}
 
 
 def subject(provider: str, email: str) -> str:
@@ -339,7 +339,7 @@ def mint_id_token(
     }
     if nonce:
         claims["nonce"] = nonce
-    key = signing_key(key_name(provider))
+    key = signing_key(key_name(provider), rt.config.oauth.idp_signing_key_file)
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
 
 

@@ -41,7 +41,8 @@ async def jwks(request: Request) -> Response:
     provider = request.path_params["provider"]
     if oauth.settings(_state(request).runtime.config, provider) is None:
         return JSONResponse({"error": "not_found"}, status_code=404)
-    return JSONResponse(oauth.jwks(provider))
+    key_file = _state(request).runtime.config.oauth.idp_signing_key_file
+    return JSONResponse(oauth.jwks(provider, key_file))
 
 
 async def authorize(request: Request) -> Response:
@@ -83,8 +84,10 @@ async def saml_metadata(request: Request) -> Response:
     connection_id = request.path_params["connection_id"]
     if saml.connection(_state(request).runtime.config, connection_id) is None:
         return JSONResponse({"error": "not_found"}, status_code=404)
+    key_file = _state(request).runtime.config.oauth.idp_signing_key_file
     return Response(
-        saml.metadata(_root(request), connection_id), media_type="application/samlmetadata+xml"
+        saml.metadata(_root(request), connection_id, key_file),
+        media_type="application/samlmetadata+xml",
     )
 
 

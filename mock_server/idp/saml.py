@@ -72,8 +72,8 @@ def _q(ns: str, tag: str) -> str:
     return f"{{{ns}}}{tag}"
 
 
-def metadata(root: str, connection_id: str) -> bytes:
-    key = signing_key(key_name(connection_id))
+def metadata(root: str, connection_id: str, key_file: str | None = None) -> bytes:
+    key = signing_key(key_name(connection_id), key_file)
     ed = etree.Element(_q(MD, "EntityDescriptor"), nsmap={"md": MD, "ds": DS})
     ed.set("entityID", entity_id(root, connection_id))
     idp = etree.SubElement(ed, _q(MD, "IDPSSODescriptor"))
@@ -186,9 +186,11 @@ def build_response(
 _SIGNER = XMLSigner(c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0)
 
 
-def sign_assertion(response: etree._Element, connection_id: str) -> etree._Element:
+def sign_assertion(
+    response: etree._Element, connection_id: str, key_file: str | None = None
+) -> etree._Element:
     """Sign the response's assertion in place (enveloped, reference ``#<assertion ID>``)."""
-    key = signing_key(key_name(connection_id))
+    key = signing_key(key_name(connection_id), key_file)
     assertion = response.find(_q(SAML, "Assertion"))
     assert assertion is not None
     index = list(response).index(assertion)
@@ -247,7 +249,7 @@ def sso(rt: Runtime, connection_id: str, q: Mapping[str, str], root: str) -> Idp
         last_name=local.split(".")[1].title() if "." in local else None,
         ttl_seconds=rt.config.enterprise_sso.assertion_ttl_seconds,
     )
-    signed = sign_assertion(response, connection_id)
+    signed = sign_assertion(response, connection_id, rt.config.oauth.idp_signing_key_file)
     payload = base64.b64encode(etree.tostring(signed)).decode()
     return IdpReply(200, post_form(acs_url, payload, q.get("RelayState")), html=True)
 

@@ -142,7 +142,7 @@ def verify_id_token(
     """Check an ID token the way a relying party must; raises ``jwt.InvalidTokenError``."""
     cfg = rt.config.oauth.providers[provider]
     header = jwt.get_unverified_header(token)
-    keys = {k["kid"]: k for k in idp.jwks(provider)["keys"]}
+    keys = {k["kid"]: k for k in idp.jwks(provider, rt.config.oauth.idp_signing_key_file)["keys"]}
     jwk = keys.get(header.get("kid", ""))
     if jwk is None:
         raise jwt.InvalidTokenError("unknown signing key")

@@ -80,10 +80,10 @@ def idp_entity_id(conn: EnterpriseConnectionSettings, root: str) -> str:
     return conn.idp_entity_id or idp.entity_id(root, conn.id)
 
 
-def idp_certificate(conn: EnterpriseConnectionSettings) -> x509.Certificate:
+def idp_certificate(config: Config, conn: EnterpriseConnectionSettings) -> x509.Certificate:
     if conn.idp_certificate_pem:
         return x509.load_pem_x509_certificate(conn.idp_certificate_pem.encode())
-    return signing_key(idp.key_name(conn.id)).certificate
+    return signing_key(idp.key_name(conn.id), config.oauth.idp_signing_key_file).certificate
 
 
 def _missing_connection(strategy: str) -> FapiError:
@@ -369,7 +369,7 @@ def acs(rt: Runtime, tx: Tx, connection_id: str, form: Mapping[str, str]) -> str
     except (binascii.Error, ValueError) as exc:
         raise _invalid("SAMLResponse is not base64.") from exc
     data = grant.data
-    doc, assertion = signed_assertion(raw, idp_certificate(conn))
+    doc, assertion = signed_assertion(raw, idp_certificate(rt.config, conn))
     subject = check_assertion(
         rt,
         tx,

@@ -546,3 +546,45 @@ def test_an_hmac_signature_keyed_with_the_public_certificate_is_refused(browser:
     signed = signer.sign(etree.fromstring(etree.tostring(assertion)), key=public)
     doc.replace(assertion, signed)
     _refused(browser, _with(form, doc))
+
+
+def test_processes_sharing_an_idp_key_file_trust_each_other(tmp_path: Any) -> None:
+    """Two workers behind one store: the IdP of one signs, the SP of the other checks."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from starlette.testclient import TestClient
+
+    from mock_server.app import build_app
+    from mock_server.config import load_config
+    from mock_server.store import MemoryStore
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key_file = tmp_path / "idp.pem"
+    key_file.write_bytes(pem)
+    config = load_config(profile="test", oauth={"idp_signing_key_file": str(key_file)})
+    store = MemoryStore()
+    first = build_app(config, store, validate_responses=True)
+    second = build_app(config, store, validate_responses=True)
+    with (
+        TestClient(first, base_url=BASE, follow_redirects=False) as one,
+        TestClient(second, base_url=BASE, follow_redirects=False) as two,
+    ):
+        started = Browser(one).post(
+            "/v1/client/sign_ins",
+            strategy="saml",
+            identifier=USER,
+            redirect_url=CALLBACK,
+        )
+        url = started.json()["response"]["first_factor_verification"][
+            "external_verification_redirect_url"
+        ]
+        form = auto_post_form(one.get(url).text)
+        # The response the first process's IdP signed is accepted by the second's ACS.
+        two.cookies = one.cookies
+        assert location(two.post(form.action, data=form.fields)) == CALLBACK
+        meta_one = one.get(f"/__idp/saml/{CONNECTION}/metadata").content
+        assert meta_one == two.get(f"/__idp/saml/{CONNECTION}/metadata").content
