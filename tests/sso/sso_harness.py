@@ -9,7 +9,6 @@ SAML forms are posted the way the page's script would post them.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.testclient import TestClient
 
@@ -64,8 +63,3 @@ class Browser:
 def location(response: Any) -> str:
     assert response.status_code == 303, (response.status_code, response.text[:400])
     return str(response.headers["location"])
-
-
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
