@@ -3,7 +3,8 @@
 - ``GET /__admin/outbox[?to=&channel=&purpose=]``, ``GET /__admin/outbox/latest?to=``,
   ``DELETE /__admin/outbox``: every email and SMS the mock "sent", with its code or link.
 - ``POST /__admin/users`` (JSON: email_addresses, phone_numbers, username, password,
-  first_name, last_name), ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
+  first_name, last_name; second factors: totp_secret, backup_codes,
+  second_factor_phone_numbers), ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
 - ``POST /__admin/tickets`` (JSON: user_id for a sign-in token, or email_address for
   an invitation).
 - ``GET /__admin/clock``, ``POST /__admin/clock`` (JSON: advance_seconds, or set (epoch
@@ -25,7 +26,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mock_server.domain import identifiers as ids
-from mock_server.domain import passwords, tickets, users
+from mock_server.domain import mfa, passwords, tickets, users
 from mock_server.domain.models import OutboxMessage, Session, SignIn, User
 from mock_server.errors import FapiError, error_item, not_found
 from mock_server.store.base import Tx
@@ -45,6 +46,11 @@ class SeedUser(BaseModel):
     last_name: str | None = None
     public_metadata: dict[str, Any] = Field(default_factory=dict)
     unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
+    # Second factors, already enrolled: a base32 TOTP secret, plain backup codes (stored
+    # hashed), and phone numbers reserved for second-factor codes.
+    totp_secret: str | None = None
+    backup_codes: list[str] = Field(default_factory=list)
+    second_factor_phone_numbers: list[str] = Field(default_factory=list)
 
 
 class ClockChange(BaseModel):
@@ -140,7 +146,7 @@ async def create_user(request: Request) -> Response:
     for email in seed.email_addresses:
         if not ids.is_email(email):
             problems.append(error_item("form_param_format_invalid", param="email_addresses"))
-    for phone in seed.phone_numbers:
+    for phone in [*seed.phone_numbers, *seed.second_factor_phone_numbers]:
         if not ids.is_phone(phone):
             problems.append(error_item("form_param_format_invalid", param="phone_numbers"))
     if not (seed.email_addresses or seed.phone_numbers or seed.username):
@@ -158,13 +164,23 @@ async def create_user(request: Request) -> Response:
             rt,
             tx,
             emails=[(e, users.admin_verified()) for e in seed.email_addresses],
-            phones=[(p, users.admin_verified()) for p in seed.phone_numbers],
+            phones=[
+                (p, users.admin_verified())
+                for p in [*seed.phone_numbers, *seed.second_factor_phone_numbers]
+            ],
             username=seed.username,
             password_hash=password_hash,
             first_name=seed.first_name,
             last_name=seed.last_name,
             unsafe_metadata=seed.unsafe_metadata,
             public_metadata=seed.public_metadata,
+        )
+        mfa.seed(
+            rt,
+            user,
+            totp_secret=seed.totp_secret,
+            backup_codes=seed.backup_codes,
+            second_factor_phones=seed.second_factor_phone_numbers,
         )
         return serialize.user(rt, user)
 

@@ -64,6 +64,7 @@ def test_existing_user_signs_in_with_oauth_from_fresh_client(browser: Browser, s
     [email] = user["email_addresses"]
     assert email["linked_to"] == [{"type": "oauth_google", "id": account["id"]}]
     # The linked provider now shows among the account's first factors.
+    browser.http.delete("/v1/client/sessions")
     again = browser.post("/v1/client/sign_ins", identifier="ann@example.com").json()
     strategies = [f["strategy"] for f in again["response"]["supported_first_factors"]]
     assert "oauth_google" in strategies
@@ -585,6 +586,7 @@ def test_an_account_of_another_user_cannot_be_connected(browser: Browser, seed: 
     assert pending["verification"]["status"] == "failed"
     assert pending["verification"]["error"]["code"] == "external_account_exists"
     # A failed connection is not a way to sign in.
+    browser.http.delete("/v1/client/sessions")
     factors = browser.post("/v1/client/sign_ins", identifier="ann@example.com").json()
     strategies = [f["strategy"] for f in factors["response"]["supported_first_factors"]]
     assert "oauth_google" not in strategies
