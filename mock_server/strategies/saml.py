@@ -391,7 +391,11 @@ def acs(rt: Runtime, tx: Tx, connection_id: str, form: Mapping[str, str]) -> str
     tx.put(grant)
     kind, _, owner_id = str(data["owner"]).partition(":")
     who = {"kind": "saml", "strategy": data["strategy"], "provider": conn.id, **subject}
-    if kind == "sign_in":
+    if kind == "session":
+        from mock_server.domain import sso_reverification
+
+        done = sso_reverification.conclude(rt, tx, owner_id, who)
+    elif kind == "sign_in":
         si = tx.get(SignIn, owner_id)
         if si is None or si.first_factor_verification is None:
             raise _invalid("The sign-in of this response is gone.")

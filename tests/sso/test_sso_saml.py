@@ -588,3 +588,29 @@ def test_processes_sharing_an_idp_key_file_trust_each_other(tmp_path: Any) -> No
         assert location(two.post(form.action, data=form.fields)) == CALLBACK
         meta_one = one.get(f"/__idp/saml/{CONNECTION}/metadata").content
         assert meta_one == two.get(f"/__idp/saml/{CONNECTION}/metadata").content
+
+
+def test_enterprise_sso_reverifies_a_session(browser: Browser, seed: Any, app: Any) -> None:
+    seed(USER)
+    signed_in = browser.post(
+        "/v1/client/sign_ins", identifier=USER, password="correct horse battery"
+    )
+    session_id = signed_in.json()["response"]["created_session_id"]
+    app.state.mock.runtime.clock.advance(30 * 60)
+    verify = f"/v1/client/sessions/{session_id}/verify"
+    started = browser.post(verify, level="first_factor").json()["response"]
+    offered = [f["strategy"] for f in started["supported_first_factors"]]
+    assert "enterprise_sso" in offered
+    prepared = browser.post(
+        f"{verify}/prepare_first_factor",
+        strategy="enterprise_sso",
+        redirect_url=CALLBACK,
+        action_complete_redirect_url=DONE,
+    )
+    assert prepared.status_code == 200, prepared.text
+    verification = prepared.json()["response"]["first_factor_verification"]
+    assert (verification["strategy"], verification["status"]) == ("enterprise_sso", "unverified")
+    form = auto_post_form(browser.follow(verification["external_verification_redirect_url"]).text)
+    assert location(browser.submit(form)) == DONE
+    [session] = browser.client()["sessions"]
+    assert session["factor_verification_age"][0] == 0
