@@ -341,8 +341,32 @@ async def delete_fault(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def list_sessions(request: Request) -> Response:
+    state = _state(request)
+    rt = state.runtime
+
+    def read(tx: Tx) -> list[dict[str, Any]]:
+        rows = sorted(tx.scan(Session), key=lambda s: s.created_at)
+        return [serialize.session(rt, tx, s) for s in rows]
+
+    data = state.store.transact(read)
+    return JSONResponse({"data": data, "total_count": len(data)})
+
+
+async def inbox_page(request: Request) -> Response:
+    """The inbox page: plain HTML and a little JavaScript over this admin API."""
+    from importlib import resources
+
+    from starlette.responses import HTMLResponse
+
+    page = (resources.files("mock_server.admin") / "inbox.html").read_text("utf-8")
+    return HTMLResponse(page)
+
+
 def admin_routes() -> list[BaseRoute]:
     return [
+        Route("/ui", inbox_page, methods=["GET"]),
+        Route("/sessions", list_sessions, methods=["GET"]),
         Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/faults/{fault_id}", delete_fault, methods=["DELETE"]),
         Route("/outbox", outbox, methods=["GET"]),
