@@ -390,6 +390,7 @@ def build_app(
         faults=FaultInjector(seed=seed, configured=config.faults),
     )
     from mock_server.admin.routes import admin_routes
+    from mock_server.idp.routes import idp_routes
 
     fapi = _fapi_routes()
     proxy = config.server.proxy_path.rstrip("/")
@@ -397,6 +398,7 @@ def build_app(
         Route("/openapi.json", _openapi, methods=["GET"]),
         Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         Mount("/__admin", routes=admin_routes()),
+        Mount("/__idp", routes=idp_routes()),
         *([Mount(proxy, routes=fapi)] if proxy else []),
         *fapi,
     ]

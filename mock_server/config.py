@@ -160,6 +160,75 @@ class ServerSettings(_Section):
     proxy_path: str = "/__clerk"
 
 
+class OAuthProviderSettings(_Section):
+    """One provider of the built-in mock OAuth 2.0 / OpenID Connect server."""
+
+    name: str
+    client_id: str = "fapi-harness-mock-client"
+    client_secret: str = "fapi-harness-mock-secret"
+    scopes: str = "openid email profile"
+
+
+def _default_providers() -> dict[str, OAuthProviderSettings]:
+    return {
+        "google": OAuthProviderSettings(name="Google"),
+        "github": OAuthProviderSettings(name="GitHub", scopes="user:email"),
+        "apple": OAuthProviderSettings(name="Apple", scopes="openid email name"),
+        "microsoft": OAuthProviderSettings(name="Microsoft"),
+    }
+
+
+class OAuthSettings(_Section):
+    """``oauth_<key>`` strategies; a key ``custom_<x>`` is Clerk's custom provider form.
+
+    Every provider is backed by the mock's own OAuth/OIDC server under ``/__idp/oauth``.
+    """
+
+    providers: dict[str, OAuthProviderSettings] = Field(default_factory=_default_providers)
+    code_ttl_seconds: int = Field(default=60, ge=1)
+    access_token_ttl_seconds: int = Field(default=3600, ge=1)
+    verification_ttl_seconds: int = Field(default=600, ge=1)
+    # Extra redirect URIs the mock IdP accepts besides the mock's own /v1/oauth_callback.
+    extra_redirect_uris: tuple[str, ...] = ()
+    # A PEM RSA key every mock IdP (OAuth and SAML) signs with. Without it each process
+    # makes its own keys, so several workers serving one instance need this set.
+    idp_signing_key_file: str | None = None
+
+
+class EnterpriseConnectionSettings(_Section):
+    """A SAML connection: the email domains it owns and the IdP it trusts.
+
+    Without ``idp_certificate_pem`` the connection trusts the mock's built-in IdP at
+    ``/__idp/saml/<id>``; with it, an external IdP signing with that certificate.
+    """
+
+    id: str
+    name: str
+    domains: tuple[str, ...]
+    idp_entity_id: str | None = None
+    idp_sso_url: str | None = None
+    idp_certificate_pem: str | None = None
+    active: bool = True
+
+
+def _default_connections() -> tuple[EnterpriseConnectionSettings, ...]:
+    return (
+        EnterpriseConnectionSettings(
+            id="samlc_mock_example", name="Example Corp (mock IdP)", domains=("example-sso.com",)
+        ),
+    )
+
+
+class EnterpriseSsoSettings(_Section):
+    connections: tuple[EnterpriseConnectionSettings, ...] = Field(
+        default_factory=_default_connections
+    )
+    assertion_ttl_seconds: int = Field(default=300, ge=1)
+    clock_skew_seconds: int = Field(default=60, ge=0)
+    # Fixed SP base URL (entity id, ACS); default: the URL the request came in on.
+    sp_base_url: str | None = None
+
+
 class Config(_Section):
     """The whole instance; ``faults`` are ``mock_server.faults.FaultRule`` tables."""
 
@@ -179,6 +248,8 @@ class Config(_Section):
     cors: CorsSettings = CorsSettings()
     server: ServerSettings = ServerSettings()
     faults: tuple[FaultRule, ...] = ()
+    oauth: OAuthSettings = OAuthSettings()
+    enterprise_sso: EnterpriseSsoSettings = EnterpriseSsoSettings()
 
     @property
     def rate_limiting(self) -> bool:

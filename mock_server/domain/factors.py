@@ -47,6 +47,42 @@ def first_factors(
             out.extend(
                 _phone_factor("reset_password_phone_code", p, user, identifier) for p in phones
             )
+    out.extend(sso_factors(config, user))
+    return out
+
+
+def sso_factors(config: Config, user: User) -> list[dict[str, Any]]:
+    """``oauth_<provider>`` for each linked provider the instance still offers, and
+    ``saml``/``enterprise_sso`` when an email's domain has an enterprise connection."""
+    out: list[dict[str, Any]] = []
+    linked = [
+        a
+        for a in user.external_accounts
+        if a.verification is not None and a.verification.status == "verified"
+    ]
+    for provider in dict.fromkeys(a.provider for a in linked):
+        if provider.removeprefix("oauth_") in config.oauth.providers:
+            out.append({"strategy": provider})
+    domains = {e.email_address.rsplit("@", 1)[-1] for e in user.email_addresses if _verified(e)}
+    out.extend(enterprise_factors(config, domains))
+    return out
+
+
+def enterprise_factors(config: Config, domains: set[str]) -> list[dict[str, Any]]:
+    """``saml`` and ``enterprise_sso`` (with its connection) for the first connection that
+    owns one of ``domains``; also what a sign-in by an unknown SSO email is offered."""
+    out: list[dict[str, Any]] = []
+    for conn in config.enterprise_sso.connections:
+        if conn.active and domains.intersection(conn.domains):
+            out.append({"strategy": "saml"})
+            out.append(
+                {
+                    "strategy": "enterprise_sso",
+                    "enterprise_connection_id": conn.id,
+                    "enterprise_connection_name": conn.name,
+                }
+            )
+            break
     return out
 
 

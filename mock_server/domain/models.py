@@ -69,6 +69,38 @@ class PhoneNumber(BaseModel):
     updated_at: int
 
 
+class ExternalAccount(BaseModel):
+    """An OAuth account linked to a user: who the provider says the user is."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    provider: str
+    provider_user_id: str
+    email_address: str
+    first_name: str | None = None
+    last_name: str | None = None
+    approved_scopes: str = ""
+    verification: Verification | None = None
+    created_at: int
+    updated_at: int
+
+
+class SamlAccount(BaseModel):
+    """A SAML identity (NameID at one connection) linked to a user."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    connection_id: str
+    provider_user_id: str
+    email_address: str
+    first_name: str | None = None
+    last_name: str | None = None
+    verification: Verification | None = None
+    last_authenticated_at: int | None = None
+    created_at: int
+    updated_at: int
+
+
 class User(Entity):
     table: ClassVar[str] = "users"
     username: str | None = None
@@ -96,6 +128,8 @@ class User(Entity):
     last_active_at: int | None = None
     created_at: int
     updated_at: int
+    external_accounts: list[ExternalAccount] = Field(default_factory=list)
+    saml_accounts: list[SamlAccount] = Field(default_factory=list)
 
     def email(self, id_: str) -> EmailAddress | None:
         return next((e for e in self.email_addresses if e.id == id_), None)
@@ -135,6 +169,8 @@ class SignIn(Entity):
     created_session_id: str | None = None
     created_at: int
     abandon_at: int
+    # The identity an OAuth/SAML provider vouched for, kept while it is transferable.
+    external_identity: dict[str, Any] | None = None
 
 
 class SignUp(Entity):
@@ -155,9 +191,26 @@ class SignUp(Entity):
     created_session_id: str | None = None
     created_at: int
     abandon_at: int
+    external_account_verification: Verification | None = None
+    external_identity: dict[str, Any] | None = None
 
 
 SessionStatus = Literal["active", "revoked", "ended", "expired", "removed", "abandoned", "pending"]
+
+
+class Grant(Entity):
+    """A short-lived, single-use credential of the SSO flows.
+
+    ``kind`` says whose it is: the mock IdP's authorization codes and access tokens,
+    the FAPI side's OAuth ``state`` and SAML RelayState, the SAML assertion-id replay
+    cache. ``data`` holds what the issuer bound to it.
+    """
+
+    table: ClassVar[str] = "grants"
+    kind: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    expire_at: int
+    used: bool = False
 
 
 class Session(Entity):
@@ -236,5 +289,6 @@ ENTITY_TYPES: tuple[type[Entity], ...] = (
     OutboxMessage,
     Ticket,
     Pointer,
+    Grant,
 )
 TABLES: dict[str, type[Entity]] = {t.table: t for t in ENTITY_TYPES}

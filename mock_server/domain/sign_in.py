@@ -15,7 +15,7 @@ does not exist (404).
 
 from __future__ import annotations
 
-from mock_server.domain import identifiers, passwords, sessions, tickets, users
+from mock_server.domain import identifiers, passwords, sessions, sso, tickets, users
 from mock_server.domain.factors import find_factor, first_factors
 from mock_server.domain.models import Client, Session, SignIn, User, Verification
 from mock_server.errors import FapiError, not_found
@@ -63,6 +63,8 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     client.sign_in_id = si.id
     client.updated_at = now
     tx.put(si)
+    if sso.create_sign_in(rt, tx, client, si, params, base_url):
+        return si
     strategy = params.get("strategy")
     if strategy == "ticket":
         return _with_ticket(rt, tx, client, si, params)
@@ -146,6 +148,8 @@ def prepare_first_factor(
     strategy = params.get("strategy")
     if strategy is None:
         raise FapiError.of("form_param_missing", param="strategy")
+    if sso.prepare_sign_in(rt, tx, client, si, params, base_url):
+        return si
     _require_status(si, "needs_first_factor", action="prepare_first_factor")
     user = _user(tx, si)
     implementation = FIRST_FACTOR.get(strategy)

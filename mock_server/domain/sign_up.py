@@ -8,7 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.domain import identifiers as ids
-from mock_server.domain import passwords, sending, sessions, sign_up_rules, tickets, users
+from mock_server.domain import (
+    passwords,
+    sending,
+    sessions,
+    sign_up_rules,
+    sso,
+    sso_accounts,
+    tickets,
+    users,
+)
 from mock_server.domain.models import Client, SignUp, Verification
 from mock_server.errors import ErrorItem, FapiError, error_item, not_found
 from mock_server.runtime import Runtime
@@ -39,6 +48,8 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     client.sign_up_id = su.id
     client.updated_at = now
     tx.put(su)
+    if sso.create_sign_up(rt, tx, client, su, params, base_url):
+        return su
     strategy = params.get("strategy")
     if strategy is not None and strategy not in SIGN_UP_STRATEGIES:
         raise FapiError.of("form_param_value_invalid", param="strategy", value=strategy)
@@ -53,8 +64,13 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     return _settle(rt, tx, client, su)
 
 
-def update(rt: Runtime, tx: Tx, client: Client, su: SignUp, params: Params) -> SignUp:
+def update(
+    rt: Runtime, tx: Tx, client: Client, su: SignUp, params: Params, base_url: str = ""
+) -> SignUp:
     _apply(rt, tx, su, params)
+    # clerk-js continues a sign-up with an SSO provider by updating it with the strategy.
+    if base_url and sso.prepare_sign_up(rt, tx, client, su, params, base_url):
+        return su
     return _settle(rt, tx, client, su)
 
 
@@ -170,6 +186,8 @@ def prepare_verification(
     strategy = params.get("strategy")
     if strategy is None:
         raise FapiError.of("form_param_missing", param="strategy")
+    if sso.prepare_sign_up(rt, tx, client, su, params, base_url):
+        return su
     flow = _flow(rt, tx, client, su, base_url)
     if strategy in ("email_code", "email_link"):
         if su.email_address is None or strategy not in rt.config.strategies.email_verification:
@@ -241,6 +259,8 @@ def verify_link(rt: Runtime, tx: Tx, su: SignUp) -> SignUp:
 
 def _settle(rt: Runtime, tx: Tx, client: Client, su: SignUp) -> SignUp:
     """Complete the sign-up when nothing is missing: create the user and a session."""
+    if su.external_identity is not None:
+        return sso_accounts.settle_sign_up(rt, tx, client, su)
     if su.status != "missing_requirements" or not sign_up_rules.is_complete(rt.config, su):
         return su
     emails = [(su.email_address, su.email_address_verification)] if su.email_address else []

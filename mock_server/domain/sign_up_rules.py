@@ -32,6 +32,9 @@ def _provided(su: SignUp, name: str) -> bool:
 def fields(config: Config, su: SignUp) -> Fields:
     attrs = config.attributes
     required = [a for a in ATTRIBUTES if getattr(attrs, a) == "required"]
+    if su.external_identity is not None:
+        # An SSO provider is the credential: no password is asked of SSO sign-ups.
+        required = [a for a in required if a != "password"]
     optional = [a for a in ATTRIBUTES if getattr(attrs, a) == "on"]
     missing = [a for a in required if not _provided(su, a)]
     unverified = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mock_server.domain import reverification, sessions
+from mock_server.domain import reverification, sessions, sso_reverification
 from mock_server.domain.models import Client, Session, User
 from mock_server.errors import FapiError, not_found
 from mock_server.routing import FAPI, Reply
@@ -60,7 +60,13 @@ def start_session_reverification(ctx: Ctx) -> Reply:
 
 @FAPI.route("POST", VERIFY + "/prepare_first_factor", response=ENVELOPE, statuses=(200, 429))
 def prepare_session_reverification_first_factor(ctx: Ctx) -> Reply:
-    """Send a first-factor code (email_code, phone_code)."""
+    """Send a first-factor code (email_code, phone_code), or start enterprise SSO."""
+    if ctx.params.get("strategy") in ("enterprise_sso", "saml"):
+        client, session, user = _own(ctx)
+        sso_reverification.prepare(
+            ctx.rt, ctx.tx, client, session, user, ctx.params, ctx.request.base_url
+        )
+        return _reply(ctx, session)
     return _step(ctx, reverification.prepare_first_factor)
 
 

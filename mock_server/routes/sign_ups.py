@@ -35,7 +35,7 @@ def get_sign_up(ctx: Ctx) -> Reply:
 def update_sign_up(ctx: Ctx) -> Reply:
     """Add or change fields of the sign-up."""
     su, client = sign_up.mutable(ctx.rt, ctx.tx, ctx.client(), ctx.path_param("sign_up_id"))
-    return _reply(ctx, sign_up.update(ctx.rt, ctx.tx, client, su, ctx.params))
+    return _reply(ctx, sign_up.update(ctx.rt, ctx.tx, client, su, ctx.params, ctx.request.base_url))
 
 
 @FAPI.route(

@@ -172,9 +172,9 @@ def _user_settings(config: Config) -> dict[str, Any]:
     lockout = config.lockout
     return {
         "attributes": _attributes(config),
-        "social": {},
-        "saml": dict(_OFF),
-        "enterprise_sso": dict(_OFF),
+        "social": _social(config),
+        "saml": {"enabled": bool(config.enterprise_sso.connections)},
+        "enterprise_sso": {"enabled": bool(config.enterprise_sso.connections)},
         "sign_in": {"second_factor": {"required": config.strategies.mfa_required}},
         "sign_up": {
             "captcha_enabled": False,
@@ -265,4 +265,22 @@ def environment(config: Config) -> dict[str, Any]:
         "client_debug_mode": False,
         "partitioned_cookies": False,
         "maintenance_mode": False,
+    }
+
+
+def _social(config: Config) -> dict[str, Any]:
+    """``user_settings.social``: one entry per configured OAuth provider."""
+    return {
+        f"oauth_{key}": {
+            "enabled": True,
+            "required": False,
+            "authenticatable": True,
+            "block_email_subaddresses": False,
+            "strategy": f"oauth_{key}",
+            "not_selectable": False,
+            "deprecated": False,
+            "name": provider.name,
+            "logo_url": None,
+        }
+        for key, provider in config.oauth.providers.items()
     }

@@ -114,3 +114,18 @@ def check_known(operation_id: str, params: Params) -> None:
     unknown = sorted(k for k in params.values if k not in accepted and k not in CLIENT_EXTRAS)
     if unknown:
         raise FapiError(422, [error_item("form_param_unknown", param=k) for k in unknown])
+
+
+# SSO: clerk-js sends ``enterprise_connection_id`` with enterprise SSO (SignIn.ts prepare,
+# SignUp.ts authenticateWithRedirect; not in the spec), and a native
+# ``oauth_token_<provider>`` code comes with its PKCE ``code_verifier`` (a mock extension:
+# the spec has no field for it, and the mock's provider requires PKCE on every code).
+_SSO_EXTRAS: dict[str, frozenset[str]] = {
+    "create_sign_in": frozenset({"code_verifier", "enterprise_connection_id"}),
+    "prepare_sign_in_first_factor": frozenset({"enterprise_connection_id"}),
+    "create_sign_up": frozenset({"code_verifier", "enterprise_connection_id"}),
+    "update_sign_up": frozenset({"enterprise_connection_id"}),
+    "prepare_sign_up_verification": frozenset({"enterprise_connection_id"}),
+}
+for _operation, _extra in _SSO_EXTRAS.items():
+    ACCEPTED[_operation] = ACCEPTED[_operation] | _extra

@@ -14,7 +14,9 @@ from mock_server.domain import factors
 from mock_server.domain.models import (
     Client,
     EmailAddress,
+    ExternalAccount,
     PhoneNumber,
+    SamlAccount,
     Session,
     SignIn,
     SignUp,
@@ -53,7 +55,7 @@ def verification(v: Verification | None) -> dict[str, Any] | None:
     }
     if v.strategy == "email_link" and v.verified_at_client:
         out["verified_at_client"] = v.verified_at_client
-    return out
+    return _sso_verification(v, out)
 
 
 def email_address(e: EmailAddress) -> dict[str, Any]:
@@ -102,12 +104,12 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "two_factor_enabled": two_factor,
         "totp_enabled": u.totp_verified,
         "backup_code_enabled": bool(u.backup_codes),
-        "email_addresses": [email_address(e) for e in u.email_addresses],
+        "email_addresses": [_linked(email_address(e), u) for e in u.email_addresses],
         "phone_numbers": [phone_number(p) for p in u.phone_numbers],
         "web3_wallets": [],
         "passkeys": [],
-        "external_accounts": [],
-        "saml_accounts": [],
+        "external_accounts": [external_account(a) for a in u.external_accounts],
+        "saml_accounts": [saml_account(rt, a) for a in u.saml_accounts],
         "enterprise_accounts": [],
         "password_last_updated_at": u.password_updated_at,
         "public_metadata": u.public_metadata,
@@ -202,7 +204,7 @@ def _supported_identifiers(config: Config) -> list[str]:
 
 def sign_in(rt: Runtime, tx: Tx, si: SignIn) -> dict[str, Any]:
     u = tx.get(User, si.user_id) if si.user_id else None
-    first = factors.first_factors(rt.config, u, si.identifier) if u else None
+    first = factors.first_factors(rt.config, u, si.identifier) if u else _sso_only(rt, si)
     second = (
         factors.second_factors(rt.config, u)
         if u and si.status in ("needs_second_factor", "needs_client_trust", "complete")
@@ -254,7 +256,7 @@ def sign_up(rt: Runtime, su: SignUp) -> dict[str, Any]:
             ),
             "phone_number": sign_up_verification(su.phone_number_verification, ["phone_code"]),
             "web3_wallet": None,
-            "external_account": None,
+            "external_account": verification(su.external_account_verification),
         },
         "username": su.username,
         "email_address": su.email_address,
@@ -359,3 +361,114 @@ def backup_codes(rt: Runtime, u: User, codes: list[str]) -> dict[str, Any]:
 
 def deleted_object(obj: str, id_: str) -> dict[str, Any]:
     return {"object": obj, "id": id_, "deleted": True}
+
+
+# -- SSO: OAuth external accounts, SAML accounts, their verifications --------------------
+
+
+def _sso_object(strategy: str) -> str | None:
+    if strategy == "google_one_tap":
+        return "verification_google_one_tap"
+    if strategy.startswith("from_oauth_"):
+        return "verification_from_oauth"
+    if strategy.startswith("oauth_"):
+        return "verification_oauth"
+    if strategy in ("saml", "enterprise_sso"):
+        return "verification_saml"
+    return None
+
+
+def _sso_verification(v: Verification, out: dict[str, Any]) -> dict[str, Any]:
+    """Object names and the redirect/error fields that only SSO verifications carry."""
+    obj = _sso_object(v.strategy)
+    if obj is None:
+        return out
+    out["object"] = obj
+    if obj in ("verification_oauth", "verification_saml"):
+        # Present only when set: the spec's external-account stub has them non-nullable.
+        if v.external_verification_redirect_url is not None:
+            out["external_verification_redirect_url"] = v.external_verification_redirect_url
+        if v.error is not None:
+            out["error"] = v.error
+        if out["expire_at"] is None and obj == "verification_oauth":
+            out["expire_at"] = 0
+    elif obj == "verification_from_oauth":
+        out.pop("attempts", None)
+        out.pop("expire_at", None)
+    return out
+
+
+def external_account(a: ExternalAccount) -> dict[str, Any]:
+    return {
+        "object": "external_account",
+        "id": a.id,
+        "provider": a.provider,
+        "identification_id": a.id,
+        "provider_user_id": a.provider_user_id,
+        "approved_scopes": a.approved_scopes,
+        "email_address": a.email_address,
+        "first_name": a.first_name or "",
+        "last_name": a.last_name or "",
+        "image_url": None,
+        "username": None,
+        "phone_number": None,
+        "public_metadata": {},
+        "label": None,
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+        "verification": verification(a.verification),
+    }
+
+
+def saml_account(rt: Runtime, a: SamlAccount) -> dict[str, Any]:
+    conn = next((c for c in rt.config.enterprise_sso.connections if c.id == a.connection_id), None)
+    return {
+        "id": a.id,
+        "object": "saml_account",
+        "provider": "saml_custom",
+        "active": conn is not None and conn.active,
+        "email_address": a.email_address,
+        "first_name": a.first_name,
+        "last_name": a.last_name,
+        "provider_user_id": a.provider_user_id,
+        "enterprise_connection_id": a.connection_id,
+        "last_authenticated_at": a.last_authenticated_at,
+        "public_metadata": {},
+        "verification": verification(a.verification),
+        "saml_connection": (
+            {
+                "id": conn.id,
+                "name": conn.name,
+                "domains": list(conn.domains),
+                "active": conn.active,
+                "provider": "saml_custom",
+                "sync_user_attributes": True,
+                "allow_subdomains": False,
+                "allow_idp_initiated": False,
+                "disable_additional_identifications": False,
+                "allow_organization_account_linking": False,
+                "created_at": a.created_at,
+                "updated_at": a.updated_at,
+            }
+            if conn
+            else None
+        ),
+    }
+
+
+def _sso_only(rt: Runtime, si: SignIn) -> list[dict[str, Any]] | None:
+    """A sign-in by an email no user has yet, whose domain has an enterprise connection:
+    SSO is its one way in (the account is made just in time)."""
+    if not si.identifier or "@" not in si.identifier:
+        return None
+    found = factors.enterprise_factors(rt.config, {si.identifier.rsplit("@", 1)[1]})
+    return found or None
+
+
+def _linked(email: dict[str, Any], u: User) -> dict[str, Any]:
+    """``linked_to``: the SSO accounts that vouch for this email address."""
+    address = email["email_address"]
+    email["linked_to"] = [
+        {"type": a.provider, "id": a.id} for a in u.external_accounts if a.email_address == address
+    ] + [{"type": "saml", "id": a.id} for a in u.saml_accounts if a.email_address == address]
+    return email
