@@ -230,6 +230,29 @@ def openapi(out: str | None) -> None:
         click.echo(text.decode())
 
 
+@main.command("fuzz")
+@click.option(
+    "--target",
+    default="inprocess",
+    show_default=True,
+    help="A FAPI base URL, or 'inprocess' for a fresh mock served for the run.",
+)
+@click.option(
+    "--spec",
+    default="own",
+    show_default=True,
+    help="'own' (the target's /openapi.json) or a path to an OpenAPI file.",
+)
+@click.option("--max-examples", default=25, show_default=True, type=click.IntRange(1))
+@click.option("--seed", type=int, default=None, help="Make the generated inputs reproducible.")
+@click.option("--phases", default="examples,coverage,fuzzing,stateful", show_default=True)
+def fuzz(target: str, spec: str, max_examples: int, seed: int | None, phases: str) -> None:
+    """Contract-fuzz a FAPI with schemathesis (stateless and stateful) and our checks."""
+    from suites.fuzz.runner import FuzzOptions, run
+
+    raise SystemExit(run(FuzzOptions(target, spec, max_examples, seed, phases)))
+
+
 @main.group("schemas")
 def schemas_group() -> None:
     """Inspect and use the JSON Schemas."""
