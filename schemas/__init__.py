@@ -7,6 +7,7 @@ the OpenAPI document all derive from the documents in ``schemas/wire/``.
 >>> schemas.validate("errors", {"errors": []})
 """
 
+from schemas import sdk
 from schemas.errors import SchemaValidationError, SchemaViolation, UnknownSchemaError
 from schemas.registry import BASE_URI, documents, names, registry, schema_for, uri
 from schemas.validation import is_valid, validate, validator, violations
@@ -21,6 +22,7 @@ __all__ = [
     "names",
     "registry",
     "schema_for",
+    "sdk",
     "uri",
     "validate",
     "validator",
