@@ -15,6 +15,8 @@ from referencing.jsonschema import DRAFT202012
 
 import schemas
 from fixtures.examples import valid_examples
+from fixtures.factories import Factories
+from fixtures.factories.sign_in import statuses as sign_in_statuses
 from mock_server.cli import main
 from schemas import sdk
 
@@ -40,6 +42,7 @@ def to_sdk(instance: Any, *, keep_object: bool = False) -> Any:
     return out
 
 
+_SIGN_IN_STATUSES = sign_in_statuses()
 _CONVERTIBLE = [e for e in valid_examples() if e.schema in _SDK_BY_LOCATION]
 
 
@@ -167,3 +170,10 @@ def test_cli_writes_documents_that_resolve_from_disk(tmp_path: Path) -> None:
     wire = next(e for e in _CONVERTIBLE if e.schema == "session_reverification")
     assert on_disk.is_valid(to_sdk(wire.instance))
     assert not on_disk.is_valid({**to_sdk(wire.instance), "status": "done"})
+
+
+@pytest.mark.parametrize("status", _SIGN_IN_STATUSES)
+def test_factory_sign_ins_in_every_status_convert_to_valid_sign_in_resources(status: str) -> None:
+    wire = Factories(seed=4).sign_in(status=status, second_factor="phone_code")
+    sdk.validate("SignInResource", to_sdk(wire))
+    sdk.validate("ClientResource", to_sdk(Factories(seed=4).client(sign_in=wire)))
