@@ -7,8 +7,9 @@ keep every shape twice. So each SDK document here is a mechanical transform of a
 location (a document or one of its ``$defs``), built on first use and cached:
 
 - property names go through clerk-js' own ``snakeToCamel`` rule, in ``properties``,
-  ``required`` and the ``if``/``then`` discriminators alike; values (enums, consts,
-  strategies such as ``"email_code"``) are left alone;
+  ``required`` and the ``if``/``then`` discriminators alike (the one documented
+  exception is in :data:`IRREGULAR_NAMES`); values (enums, consts, strategies such as
+  ``"email_code"``) are left alone;
 - the wire-only ``object`` field is dropped (clerk-js resources have none), except on
   the types that keep it (``DeletedObjectResource``);
 - every ``$ref`` is re-pointed to the SDK document generated for its target, so each
@@ -91,6 +92,14 @@ SDK_NAMES: dict[str, str] = {
 }
 """clerk-js type name -> wire location (``stem`` or ``stem/def``)."""
 
+IRREGULAR_NAMES: dict[tuple[str, str], str] = {
+    ("verification", "external_verification_redirect_url"): "externalVerificationRedirectURL",
+}
+"""(wire stem, wire property) -> SDK name, where clerk-js does not use ``snakeToCamel``:
+``VerificationResource.externalVerificationRedirectURL`` (a ``URL``, serialised as its
+href). Factors keep the mechanical ``externalVerificationRedirectUrl``: clerk-js converts
+them with ``deepSnakeToCamel``."""
+
 KEEPS_OBJECT = frozenset({"deleted_object"})
 """Wire locations whose SDK type keeps the ``object`` field (``DeletedObjectResource``)."""
 
@@ -124,6 +133,11 @@ def camel(name: str) -> str:
 def snake(name: str) -> str:
     """clerk-js ``camelToSnake``, the inverse of :func:`camel` on snake_case names."""
     return _UPPER.sub(lambda m: "_" + m.group(0).lower(), name)
+
+
+def property_name(stem: str, wire: str) -> str:
+    """The SDK name of property ``wire`` of an object defined in wire document ``stem``."""
+    return IRREGULAR_NAMES.get((stem, wire)) or camel(wire)
 
 
 def _wire_node(location: str) -> Any:
@@ -207,12 +221,12 @@ def _transform(node: Any, stem: str, keep_object: bool, by_location: dict[str, s
             continue
         if key == "properties":
             out[key] = {
-                camel(prop): _transform(sub, stem, keep_object, by_location)
+                property_name(stem, prop): _transform(sub, stem, keep_object, by_location)
                 for prop, sub in value.items()
                 if keep_object or prop != "object"
             }
         elif key == "required":
-            out[key] = [camel(p) for p in value if keep_object or p != "object"]
+            out[key] = [property_name(stem, p) for p in value if keep_object or p != "object"]
         elif key == "$ref":
             out[key] = by_location[_target(value, stem)] + ".json"
         elif key in _SCHEMA_VALUED:

@@ -31,6 +31,7 @@ def to_sdk(instance: Any, *, keep_object: bool = False) -> Any:
     if not isinstance(instance, dict):
         return instance
     out: dict[str, Any] = {}
+    stem = "verification" if {"status", "strategy"} <= instance.keys() else ""
     for key, value in instance.items():
         if key == "object" and not keep_object:
             continue
@@ -38,7 +39,7 @@ def to_sdk(instance: Any, *, keep_object: bool = False) -> Any:
             stamp = datetime.fromtimestamp(value / 1000, tz=UTC)
             out[sdk.camel(key)] = stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         else:
-            out[sdk.camel(key)] = to_sdk(value)
+            out[sdk.property_name(stem, key)] = to_sdk(value)
     return out
 
 
@@ -130,6 +131,12 @@ def test_values_stay_snake_case() -> None:
     assert not sdk.is_valid("SignInFirstFactor", {**ok, "strategy": "emailCode"})
 
 
+def test_verification_redirect_url_follows_clerk_js_naming() -> None:
+    oauth = sdk.document("VerificationOauth")["properties"]
+    assert "externalVerificationRedirectURL" in oauth
+    assert "externalVerificationRedirectUrl" in sdk.document("OauthFactor")["properties"]
+
+
 def _property_maps(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, dict):
         own = [node["properties"]] if isinstance(node.get("properties"), dict) else []
@@ -142,11 +149,11 @@ def _property_maps(node: Any) -> list[dict[str, Any]]:
 def test_every_wire_property_maps_to_exactly_one_camel_name_and_back() -> None:
     for stem, doc in schemas.documents().items():
         for props in _property_maps(doc):
-            camels = [sdk.camel(p) for p in props]
+            camels = [sdk.property_name(stem, p) for p in props]
             assert len(set(camels)) == len(camels), f"{stem}: two properties share a camel name"
             for wire in props:
-                if wire == wire.lower():
-                    assert sdk.snake(sdk.camel(wire)) == wire, f"{stem}.{wire}"
+                if wire == wire.lower() and (stem, wire) not in sdk.IRREGULAR_NAMES:
+                    assert sdk.snake(sdk.property_name(stem, wire)) == wire, f"{stem}.{wire}"
 
 
 def test_sdk_names_are_distinct_from_wire_locations_and_unique() -> None:
