@@ -184,3 +184,19 @@ def test_factory_sign_ins_in_every_status_convert_to_valid_sign_in_resources(sta
     wire = Factories(seed=4).sign_in(status=status, second_factor="phone_code")
     sdk.validate("SignInResource", to_sdk(wire))
     sdk.validate("ClientResource", to_sdk(Factories(seed=4).client(sign_in=wire)))
+
+
+_FACTORY_RESOURCES: list[tuple[str, Any]] = [
+    ("SessionVerification", lambda f: f.session_reverification(status="needs_second_factor")),
+    ("SignUpResource", lambda f: f.sign_up(with_phone=True)),
+    ("SessionResource", lambda f: f.session(include_user=True)),
+    ("UserResource", lambda f: f.user(phones=1, web3_wallets=1, passkeys=1)),
+    ("EnvironmentResource", lambda f: f.environment()),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "build"), _FACTORY_RESOURCES, ids=[n for n, _ in _FACTORY_RESOURCES]
+)
+def test_factory_payloads_convert_to_valid_sdk_resources(name: str, build: Any) -> None:
+    sdk.validate(name, to_sdk(build(Factories(seed=9))))
