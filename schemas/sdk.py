@@ -258,10 +258,6 @@ def document(name: str) -> dict[str, Any]:
     return {**head, **body}
 
 
-def documents_by_name() -> dict[str, dict[str, Any]]:
-    return {name: document(name) for name in names()}
-
-
 @cache
 def registry() -> referencing.Registry[Any]:
     """A registry of every SDK document, separate from the wire one."""
