@@ -121,6 +121,17 @@ _SCHEMA_VALUED = frozenset(
 )
 _SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 _DROPPED = frozenset({"$id", "$schema", "$defs"})
+_VERBATIM = frozenset(
+    {
+        *("type", "enum", "const", "title", "description", "$comment", "format", "pattern"),
+        *("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+        *("minLength", "maxLength", "minItems", "maxItems", "uniqueItems"),
+        *("default", "examples", "deprecated", "readOnly", "writeOnly"),
+    }
+)
+"""Keywords whose values hold no property names or schemas, copied as they are. Any other
+keyword (``dependentRequired``, ``patternProperties`` ...) stops generation, so a new
+keyword in a wire document cannot slip through with its snake_case names unconverted."""
 _SNAKE_PART = re.compile(r"[-_][a-z]")
 _UPPER = re.compile(r"[A-Z]")
 
@@ -233,8 +244,10 @@ def _transform(node: Any, stem: str, keep_object: bool, by_location: dict[str, s
             out[key] = _transform(value, stem, keep_object, by_location)
         elif key in _SCHEMA_LISTS:
             out[key] = [_transform(v, stem, keep_object, by_location) for v in value]
-        else:
+        elif key in _VERBATIM:
             out[key] = value
+        else:
+            raise ValueError(f"schemas.sdk cannot convert keyword {key!r} (in {stem}.json)")
     return out
 
 

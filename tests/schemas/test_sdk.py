@@ -87,6 +87,12 @@ def test_every_sdk_document_resolves_its_references(name: str) -> None:
     sdk.validator(name).is_valid({})  # compiles and walks without a missing reference
 
 
+def test_an_unknown_keyword_stops_generation() -> None:
+    wire = {"type": "object", "dependentRequired": {"email_address": ["email_address_id"]}}
+    with pytest.raises(ValueError, match="dependentRequired"):
+        sdk._transform(wire, "sign_in", False, {})
+
+
 def test_curated_names_cover_the_documented_clerk_js_types() -> None:
     documented = {
         "SessionVerification",
