@@ -346,5 +346,23 @@ def schemas_diff(spec_path: Path | None, allowlist: Path | None, fmt: str, show_
         raise SystemExit(1)
 
 
+@schemas_group.command("sdk")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write one <Name>.json per SDK type into.",
+)
+def schemas_sdk(out_dir: str) -> None:
+    """Write the generated camelCase (SDK form) schemas, one file per clerk-js type."""
+    from pathlib import Path
+
+    from schemas import sdk
+
+    written = sdk.write(Path(out_dir))
+    click.echo(f"wrote {len(written)} SDK schemas to {out_dir}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,6 +7,7 @@ the OpenAPI document all derive from the documents in ``schemas/wire/``.
 >>> schemas.validate("errors", {"errors": []})
 """
 
+from schemas import sdk
 from schemas.errors import SchemaValidationError, SchemaViolation, UnknownSchemaError
 from schemas.fast import fast_is_valid, fast_validator
 from schemas.flatten import flatten
@@ -31,6 +32,7 @@ __all__ = [
     "names",
     "registry",
     "schema_for",
+    "sdk",
     "uri",
     "validate",
     "validator",
