@@ -1,0 +1,98 @@
+"""A fresh, self-validating mock per test and a synchronous browser to drive it.
+
+Every app is built with ``validate_responses=True``: a body that does not match its
+schema is a 500 naming the violation, and :class:`Browser` fails the test on any 5xx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from mock_server.app import MockState, build_app
+from mock_server.config import load_config
+
+BASE_URL = "http://mock.test"
+ORIGIN = "http://localhost:3000"
+PASSWORD = "correct horse battery"
+
+
+def make_app(**sections: Any) -> Starlette:
+    """The test profile; email optional and password optional so a wallet alone signs up."""
+    merged: dict[str, Any] = {
+        "passwords": {"kdf_log_n": 4},
+        "attributes": {"email_address": "on", "password": "on"},
+    }
+    merged.update(sections)
+    return build_app(load_config(profile="test", **merged), validate_responses=True)
+
+
+class Browser:
+    """One FAPI client (its own cookie jar) speaking form bodies like clerk-js."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.http = TestClient(
+            app, base_url=BASE_URL, raise_server_exceptions=False, headers={"Origin": ORIGIN}
+        )
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.http.request(method, path, **kwargs)
+        assert response.status_code < 500, response.text
+        return response
+
+    def ok(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        response = self.call(method, path, **kwargs)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def error(self, status: int, method: str, path: str, **kwargs: Any) -> str:
+        """Expect a Clerk error; return its code."""
+        response = self.call(method, path, **kwargs)
+        assert response.status_code == status, response.text
+        code: str = response.json()["errors"][0]["code"]
+        return code
+
+    def sign_in_with_password(self, identifier: str) -> dict[str, Any]:
+        body = self.ok(
+            "POST", "/v1/client/sign_ins", data={"identifier": identifier, "password": PASSWORD}
+        )
+        assert body["response"]["status"] == "complete", body
+        return body
+
+
+class Mock:
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+        self.admin = TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
+
+    @property
+    def state(self) -> MockState:
+        state: MockState = self.app.state.mock
+        return state
+
+    def browser(self) -> Browser:
+        return Browser(self.app)
+
+    def advance(self, seconds: float) -> None:
+        response = self.admin.post("/__admin/clock", json={"advance_seconds": seconds})
+        assert response.status_code == 200, response.text
+
+    def seed_user(self, email: str) -> dict[str, Any]:
+        response = self.admin.post(
+            "/__admin/users", json={"email_addresses": [email], "password": PASSWORD}
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture
+def mock() -> Iterator[Mock]:
+    m = Mock(make_app())
+    yield m
+    assert m.state.validation_failures == []
