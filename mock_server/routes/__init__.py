@@ -8,6 +8,7 @@ from mock_server.routes import (  # noqa: F401 - imported for registration
     dev_browser,
     environment,
     me,
+    me_passkeys,
     me_web3,
     sessions,
     sign_ins,

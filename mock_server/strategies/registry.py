@@ -5,6 +5,7 @@ from __future__ import annotations
 from mock_server.strategies.base import Strategy
 from mock_server.strategies.codes import CodeStrategy
 from mock_server.strategies.email_link import EmailLinkStrategy
+from mock_server.strategies.passkey import PasskeyStrategy
 from mock_server.strategies.password import PasswordStrategy
 from mock_server.strategies.web3 import Web3SignatureStrategy
 
@@ -19,3 +20,4 @@ def register(strategy: Strategy) -> None:
 
 
 register(Web3SignatureStrategy())
+register(PasskeyStrategy())

@@ -80,7 +80,12 @@ def _attributes(config: Config) -> dict[str, Any]:
         "authenticator_app": _attribute("totp" in sf, False, second_factors=["totp"]),
         "ticket": _attribute("ticket" in ff, False),
         "backup_code": _attribute("backup_code" in sf, False, second_factors=["backup_code"]),
-        "passkey": _attribute(False, False),
+        "passkey": _attribute(
+            config.passkeys.enabled,
+            False,
+            first_factors=["passkey"],
+            verifications=["passkey"],
+        ),
     }
 
 
@@ -240,8 +245,8 @@ def _user_settings(config: Config) -> dict[str, Any]:
             "enumeration_protection": {"enabled": False},
         },
         "passkey_settings": {
-            "allow_autofill": False,
-            "show_sign_in_button": False,
+            "allow_autofill": config.passkeys.enabled,
+            "show_sign_in_button": config.passkeys.enabled,
             "satisfies_second_factor": False,
         },
     }

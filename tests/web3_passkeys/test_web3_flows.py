@@ -149,9 +149,9 @@ def test_a_replayed_signature_is_refused(mock: Mock, alice: EvmWallet) -> None:
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "form_incorrect_signature"
     # A second prepare on the same sign-in also retires the first message.
-    again = second.ok(
-        "POST", new_path + "/prepare_first_factor", data={"strategy": STRATEGY}
-    )["response"]["first_factor_verification"]["message"]
+    again = second.ok("POST", new_path + "/prepare_first_factor", data={"strategy": STRATEGY})[
+        "response"
+    ]["first_factor_verification"]["message"]
     assert attempt(second, new_path, alice.personal_sign(new_message)).status_code == 422
     assert attempt(second, new_path, alice.personal_sign(again)).status_code == 200
 
@@ -163,14 +163,10 @@ def test_an_expired_message_is_refused(mock: Mock, alice: EvmWallet) -> None:
     response = attempt(browser, path, alice.personal_sign(message))
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "verification_expired"
-    assert (
-        browser.ok("GET", path)["response"]["first_factor_verification"]["status"] == "expired"
-    )
+    assert browser.ok("GET", path)["response"]["first_factor_verification"]["status"] == "expired"
 
 
-def test_wrong_signatures_count_until_the_verification_fails(
-    mock: Mock, alice: EvmWallet
-) -> None:
+def test_wrong_signatures_count_until_the_verification_fails(mock: Mock, alice: EvmWallet) -> None:
     browser = mock.browser()
     path, message = start_wallet_sign_in(browser, alice.address, STRATEGY)
     bad = EvmWallet("mallory").personal_sign(message)
@@ -182,9 +178,7 @@ def test_wrong_signatures_count_until_the_verification_fails(
 
 
 @pytest.mark.parametrize("signature", ["", "0x", "0xzz", "0x" + "00" * 65, "not hex at all"])
-def test_malformed_evm_signatures_are_refused(
-    mock: Mock, alice: EvmWallet, signature: str
-) -> None:
+def test_malformed_evm_signatures_are_refused(mock: Mock, alice: EvmWallet, signature: str) -> None:
     browser = mock.browser()
     path, _ = start_wallet_sign_in(browser, alice.address, STRATEGY)
     response = attempt(browser, path, signature)
