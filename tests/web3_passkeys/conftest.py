@@ -2,6 +2,8 @@
 
 Every app is built with ``validate_responses=True``: a body that does not match its
 schema is a 500 naming the violation, and :class:`Browser` fails the test on any 5xx.
+Where Clerk's official spec and its bridge (``schemas.official_spec``) are present, every
+FAPI answer is also checked against the spec's schema for its operation and status.
 """
 
 from __future__ import annotations
@@ -16,6 +18,19 @@ from starlette.testclient import TestClient
 from mock_server.app import MockState, build_app
 from mock_server.config import load_config
 
+
+def _official_spec() -> Any | None:
+    try:
+        from schemas import official_spec  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # the bridge lives on another branch until it is merged
+        return None
+    try:
+        return official_spec.load()
+    except official_spec.SpecNotFound:
+        return None
+
+
+SPEC = _official_spec()
 BASE_URL = "http://mock.test"
 ORIGIN = "http://localhost:3000"
 PASSWORD = "correct horse battery"
@@ -31,6 +46,22 @@ def make_app(**sections: Any) -> Starlette:
     return build_app(load_config(profile="test", **merged), validate_responses=True)
 
 
+def _spec_errors(response: Any) -> list[str]:
+    """Where Clerk's spec documents this operation, what its schema says about the body."""
+    path = response.request.url.path
+    if (
+        SPEC is None
+        or not path.startswith("/v1/")
+        or "json" not in response.headers.get("content-type", "")
+    ):
+        return []
+    method = (response.request.url.params.get("_method") or response.request.method).lower()
+    if SPEC.match_path(path, method) is None:
+        return []
+    errors: list[str] = SPEC.response_errors(method, path, response.status_code, response.json())
+    return errors
+
+
 class Browser:
     """One FAPI client (its own cookie jar) speaking form bodies like clerk-js."""
 
@@ -42,6 +73,7 @@ class Browser:
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.http.request(method, path, **kwargs)
         assert response.status_code < 500, response.text
+        assert not _spec_errors(response), _spec_errors(response)
         return response
 
     def ok(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
