@@ -3,7 +3,7 @@
 - ``GET /__admin/outbox[?to=&channel=&purpose=]``, ``GET /__admin/outbox/latest?to=``,
   ``DELETE /__admin/outbox``: every email and SMS the mock "sent", with its code or link.
 - ``POST /__admin/users`` (JSON: email_addresses, phone_numbers, username, password,
-  first_name, last_name), ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
+  first_name, last_name, web3_wallets), ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
 - ``POST /__admin/tickets`` (JSON: user_id for a sign-in token, or email_address for
   an invitation).
 - ``GET /__admin/clock``, ``POST /__admin/clock`` (JSON: advance_seconds, or set (epoch
@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mock_server.domain import identifiers as ids
-from mock_server.domain import passwords, tickets, users
+from mock_server.domain import passwords, tickets, users, wallets
 from mock_server.domain.models import OutboxMessage, Session, SignIn, User
 from mock_server.errors import FapiError, error_item, not_found
 from mock_server.store.base import Tx
@@ -45,6 +45,7 @@ class SeedUser(BaseModel):
     last_name: str | None = None
     public_metadata: dict[str, Any] = Field(default_factory=dict)
     unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
+    web3_wallets: list[str] = Field(default_factory=list)
 
 
 class ClockChange(BaseModel):
@@ -143,7 +144,7 @@ async def create_user(request: Request) -> Response:
     for phone in seed.phone_numbers:
         if not ids.is_phone(phone):
             problems.append(error_item("form_param_format_invalid", param="phone_numbers"))
-    if not (seed.email_addresses or seed.phone_numbers or seed.username):
+    if not (seed.email_addresses or seed.phone_numbers or seed.username or seed.web3_wallets):
         problems.append(error_item("form_param_missing", param="email_addresses"))
     if problems:
         raise FapiError(422, problems)
@@ -166,6 +167,8 @@ async def create_user(request: Request) -> Response:
             unsafe_metadata=seed.unsafe_metadata,
             public_metadata=seed.public_metadata,
         )
+        for address in seed.web3_wallets:
+            wallets.add_verified(rt, tx, user, address)
         return serialize.user(rt, user)
 
     return JSONResponse(state.store.transact(create), status_code=201)

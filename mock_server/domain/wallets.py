@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.config import Config
-from mock_server.domain import web3
+from mock_server.domain import users, web3
 from mock_server.domain.models import SignUp, User, Web3Wallet
 from mock_server.errors import ErrorItem, FapiError, error_item, not_found
 from mock_server.runtime import Runtime
@@ -90,6 +90,16 @@ def add(rt: Runtime, tx: Tx, user: User, address: str | None) -> Web3Wallet:
     )
     user.web3_wallets.append(wallet)
     user.updated_at = now
+    return wallet
+
+
+def add_verified(rt: Runtime, tx: Tx, user: User, address: str) -> Web3Wallet:
+    """A wallet an administrator vouches for (seeding): verified, indexed, primary if first."""
+    wallet = add(rt, tx, user, address)
+    wallet.verification = users.admin_verified()
+    index(tx, wallet, user.id)
+    if user.primary_web3_wallet_id is None:
+        user.primary_web3_wallet_id = wallet.id
     return wallet
 
 

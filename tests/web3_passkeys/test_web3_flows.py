@@ -303,3 +303,22 @@ def test_the_environment_publishes_web3_and_disabling_it_refuses_wallets() -> No
     assert "web3_metamask_signature" not in env["auth_config"]["first_factors"]
     code = off.error(422, "POST", SIGN_UPS, data={"web3_wallet": EvmWallet("x").address})
     assert code == "form_param_unknown"
+
+
+def test_a_user_seeded_with_wallets_signs_in_with_the_fixture_wallets(mock: Mock) -> None:
+    evm, sol = EvmWallet("seeded"), SolanaWallet("seeded")
+    response = mock.admin.post("/__admin/users", json={"web3_wallets": [evm.address, sol.address]})
+    assert response.status_code == 201, response.text
+    user = response.json()
+    assert user["primary_web3_wallet_id"] == user["web3_wallets"][0]["id"]
+    assert user["web3_wallets"][1]["verification"]["strategy"] == "admin"
+    for wallet, strategy in ((evm, "web3_okx_wallet_signature"), (sol, "web3_solana_signature")):
+        browser = mock.browser()
+        path, message = start_wallet_sign_in(browser, wallet.address, strategy)
+        done = browser.ok(
+            "POST",
+            path + "/attempt_first_factor",
+            data={"strategy": strategy, "signature": sign(wallet, message)},
+        )
+        assert done["response"]["status"] == "complete"
+        assert done["client"]["sessions"][0]["public_user_data"]["identifier"] == evm.address
