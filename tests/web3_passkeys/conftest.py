@@ -8,12 +8,13 @@ FAPI answer is also checked against the spec's schema for its operation and stat
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from mock_server.app import MockState, build_app
 from mock_server.config import load_config
@@ -62,13 +63,32 @@ def _spec_errors(response: Any) -> list[str]:
     return errors
 
 
+_LOOP = asyncio.new_event_loop()
+
+
+class SyncClient:
+    """``httpx.AsyncClient`` over ``ASGITransport`` (the app in-process), driven
+    synchronously; it keeps its own cookie jar like a browser."""
+
+    def __init__(self, app: Starlette, headers: dict[str, str] | None = None) -> None:
+        self._client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+            base_url=BASE_URL,
+            headers=headers,
+        )
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return _LOOP.run_until_complete(self._client.request(method, path, **kwargs))
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+
 class Browser:
     """One FAPI client (its own cookie jar) speaking form bodies like clerk-js."""
 
     def __init__(self, app: Starlette) -> None:
-        self.http = TestClient(
-            app, base_url=BASE_URL, raise_server_exceptions=False, headers={"Origin": ORIGIN}
-        )
+        self.http = SyncClient(app, headers={"Origin": ORIGIN})
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.http.request(method, path, **kwargs)
@@ -100,7 +120,7 @@ class Browser:
 class Mock:
     def __init__(self, app: Starlette) -> None:
         self.app = app
-        self.admin = TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
+        self.admin = SyncClient(app)
 
     @property
     def state(self) -> MockState:

@@ -322,3 +322,33 @@ def test_a_user_seeded_with_wallets_signs_in_with_the_fixture_wallets(mock: Mock
         )
         assert done["response"]["status"] == "complete"
         assert done["client"]["sessions"][0]["public_user_data"]["identifier"] == evm.address
+
+
+def test_create_with_identifier_and_strategy_prepares_at_once(mock: Mock, alice: EvmWallet) -> None:
+    browser = mock.browser()
+    created = browser.ok(
+        "POST", SIGN_INS, data={"identifier": alice.address, "strategy": STRATEGY}
+    )["response"]
+    message = created["first_factor_verification"]["message"]
+    assert alice.address in message
+    path = f"{SIGN_INS}/{created['id']}"
+    assert attempt(browser, path, alice.personal_sign(message)).status_code == 200
+
+
+def test_a_verified_wallet_message_cannot_be_used_again(mock: Mock) -> None:
+    mock.seed_user("again@example.com")
+    browser = mock.browser()
+    browser.sign_in_with_password("again@example.com")
+    wallet = EvmWallet("again")
+    wallet_id = browser.ok("POST", "/v1/me/web3_wallets", data={"web3_wallet": wallet.address})[
+        "response"
+    ]["id"]
+    base = f"/v1/me/web3_wallets/{wallet_id}"
+    message = browser.ok("POST", base + "/prepare_verification", data={"strategy": STRATEGY})[
+        "response"
+    ]["verification"]["message"]
+    data = {"signature": wallet.personal_sign(message)}
+    browser.ok("POST", base + "/attempt_verification", data=data)
+    again = browser.error(400, "POST", base + "/attempt_verification", data=data)
+    assert again == "verification_already_verified"
+    assert browser.ok("GET", base)["response"]["verification"]["status"] == "verified"
