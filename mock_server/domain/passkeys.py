@@ -10,32 +10,18 @@ that must go up.
 
 Credentials are indexed (``passkey_credential:<credential id>`` -> user id) so a
 discoverable sign-in, which starts without an identifier, finds its account.
+
+``webauthn`` is imported where a ceremony runs, not at module import: it costs ~0.35 s,
+which every server start and test process would otherwise pay.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AttestationConveyancePreference,
-    AuthenticatorSelectionCriteria,
-    AuthenticatorTransport,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from mock_server.config import Config
 from mock_server.domain import users, verification
@@ -44,7 +30,14 @@ from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx, point, resolve, unpoint
 
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import (
+        PublicKeyCredentialDescriptor,
+        UserVerificationRequirement,
+    )
+
 INDEX = "passkey_credential"
+TRANSPORTS = frozenset({"usb", "nfc", "ble", "internal", "cable", "hybrid", "smart-card"})
 PARAM = "public_key_credential"
 _LOCALHOST = re.compile(r"^https?://localhost(:\d{1,5})?$")
 
@@ -71,7 +64,17 @@ def expected_origins(config: Config, presented: str | None) -> list[str]:
     return allowed
 
 
+def bytes_to_base64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def base64url_to_bytes(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def _uv(config: Config) -> UserVerificationRequirement:
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     return UserVerificationRequirement(config.passkeys.user_verification)
 
 
@@ -140,14 +143,12 @@ def _challenge(rt: Runtime, nonce: str) -> Verification:
 
 
 def _descriptor(passkey: Passkey) -> PublicKeyCredentialDescriptor:
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
     return PublicKeyCredentialDescriptor(
         id=base64url_to_bytes(passkey.credential_id or ""),
-        transports=[AuthenticatorTransport(t) for t in passkey.transports if _transport(t)],
+        transports=[AuthenticatorTransport(t) for t in passkey.transports if t in TRANSPORTS],
     )
-
-
-def _transport(name: str) -> bool:
-    return name in {t.value for t in AuthenticatorTransport}
 
 
 # -- registration (/v1/me/passkeys) -------------------------------------------------------
@@ -155,6 +156,13 @@ def _transport(name: str) -> bool:
 
 def start_registration(rt: Runtime, user: User, label: str) -> Passkey:
     """A pending passkey whose verification carries the creation options."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AttestationConveyancePreference,
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+    )
+
     check_enabled(rt.config)
     settings = rt.config.passkeys
     challenge = rt.rng.bytes(32)
@@ -176,6 +184,12 @@ def start_registration(rt: Runtime, user: User, label: str) -> Passkey:
     challenge_v = _challenge(rt, options_to_json(options))
     challenge_v.secret = bytes_to_base64url(challenge)
     now = rt.now()
+    # Registrations abandoned before the attestation arrived are dropped, not hoarded.
+    user.passkeys = [
+        k
+        for k in user.passkeys
+        if is_verified(k) or (k.verification and not verification.is_expired(rt, k.verification))
+    ]
     passkey = Passkey(
         id=rt.new_id("pk"), name="Passkey", verification=challenge_v, created_at=now, updated_at=now
     )
@@ -195,6 +209,9 @@ def finish_registration(
     rt: Runtime, tx: Tx, user: User, passkey: Passkey, raw: str | None
 ) -> Passkey:
     """Verify the attestation for the pending passkey's challenge; store the key."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
     v = passkey.verification
     if v is None or is_verified(passkey):
         raise FapiError.of("verification_already_verified")
@@ -250,6 +267,8 @@ def remove(rt: Runtime, tx: Tx, user: User, passkey: Passkey) -> None:
 def request_challenge(rt: Runtime, allow: list[Passkey]) -> Verification:
     """A verification whose ``nonce`` is the request options (empty allow list: any
     discoverable credential of this RP)."""
+    from webauthn import generate_authentication_options, options_to_json
+
     check_enabled(rt.config)
     challenge = rt.rng.bytes(32)
     options = generate_authentication_options(
@@ -273,6 +292,9 @@ def authenticate(
     A failure changes nothing but an expiry: the challenge stays usable until it
     expires or a valid assertion consumes it.
     """
+    from webauthn import verify_authentication_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
     if v is None or v.strategy != "passkey" or (v.status == "unverified" and v.secret is None):
         raise FapiError.of("verification_missing")
     verification.check_usable(rt, v)

@@ -11,6 +11,10 @@ address and chain, to a fresh single-use nonce and to an expiry, which is exactl
 makes a signature useless anywhere else or later. Solana wallets get the same text with
 "Solana account" (the layout Sign-In-With-Solana also uses). The ``siwe`` package is not
 used: it pins an old eth-account and breaks on current ``abnf``.
+
+The Ethereum stack is imported on first use: eth-account alone takes 0.7-1.8 s to import,
+which every server start and test process would otherwise pay for a strategy it may
+never see.
 """
 
 from __future__ import annotations
@@ -25,9 +29,6 @@ from urllib.parse import urlsplit
 import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from eth_account import Account
-from eth_account.messages import encode_defunct
-from eth_utils.address import is_checksum_address
 
 from mock_server.config import Config
 from mock_server.domain import verification
@@ -56,6 +57,8 @@ def kind_of(address: str) -> WalletKind | None:
     """``evm`` for a 0x address (mixed case must be a valid EIP-55 checksum), ``solana``
     for a base58 string that decodes to a 32-byte ed25519 key, else None."""
     if _EVM.match(address):
+        from eth_utils.address import is_checksum_address
+
         body = address[2:]
         mixed = body != body.lower() and body != body.upper()
         return None if mixed and not is_checksum_address(address) else "evm"
@@ -116,6 +119,9 @@ def build_message(
 
 def recover_evm_signer(message: str, signature: str) -> str | None:
     """The address whose key made this EIP-191 ``personal_sign`` signature, or None."""
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+
     try:
         return str(Account.recover_message(encode_defunct(text=message), signature=signature))
     except Exception:  # malformed hex, wrong length, invalid v/r/s: all "not signed"

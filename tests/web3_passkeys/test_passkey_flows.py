@@ -296,3 +296,11 @@ def test_passkeys_need_a_session_and_can_be_turned_off() -> None:
     on = environment(load_config())
     assert on["user_settings"]["attributes"]["passkey"]["enabled"] is True
     assert on["user_settings"]["passkey_settings"]["show_sign_in_button"] is True
+
+
+def test_abandoned_registrations_do_not_pile_up(mock: Mock) -> None:
+    browser = signed_in(mock)
+    first, _ = start_registration(browser)
+    mock.advance(mock.state.runtime.config.passkeys.challenge_ttl_seconds + 1)
+    start_registration(browser)
+    assert browser.error(404, "GET", f"/v1/me/passkeys/{first}") == "resource_not_found"
