@@ -6,6 +6,8 @@ import json
 from typing import Any, Literal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fixtures.webauthn import SoftwareAuthenticator, b64url, b64url_decode
 from mock_server.config import load_config
@@ -304,3 +306,26 @@ def test_abandoned_registrations_do_not_pile_up(mock: Mock) -> None:
     mock.advance(mock.state.runtime.config.passkeys.challenge_ttl_seconds + 1)
     start_registration(browser)
     assert browser.error(404, "GET", f"/v1/me/passkeys/{first}") == "resource_not_found"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(min_value=0, max_value=2**32 - 1), min_size=1, max_size=4))
+def test_an_assertion_is_accepted_only_when_its_counter_goes_up(counters: list[int]) -> None:
+    """WebAuthn §6.1.1: a counter at or below the stored one signals a cloned key; an
+    authenticator without a counter always says 0, which is allowed while both are 0."""
+    mock = Mock(make_app())
+    auth = SoftwareAuthenticator()
+    register(signed_in(mock), auth)
+    stored = 0
+    for counter in counters:
+        browser = mock.browser()
+        created = browser.ok("POST", SIGN_INS, data={"strategy": "passkey"})["response"]
+        options = created["first_factor_verification"]["nonce"]
+        response = attempt(
+            browser, f"{SIGN_INS}/{created['id']}", auth.get(options, sign_count=counter)
+        )
+        expected = counter > stored or counter == stored == 0
+        assert (response.status_code == 200) == expected, (counters, response.text)
+        if expected:
+            stored = counter
+    assert mock.state.validation_failures == []
