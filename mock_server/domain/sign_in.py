@@ -4,6 +4,8 @@
     (none) --create{identifier}----------------> needs_first_factor
     (none) --create{identifier, password}------> complete | needs_second_factor
     (none) --create{strategy=ticket, ticket}---> complete | needs_second_factor
+    (none) --create{strategy=passkey}----------> needs_first_factor (discoverable: the
+           assertion's credential names the user; attempt -> complete | needs_second_factor)
     needs_first_factor --prepare/attempt-------> complete | needs_second_factor
     needs_first_factor --attempt reset code----> needs_new_password --reset--> complete | ...
     needs_second_factor --attempt 2nd factor---> complete
