@@ -27,6 +27,8 @@ from mock_server import routes as _routes  # noqa: F401 - registers the operatio
 from mock_server.clock import Clock
 from mock_server.config import Config
 from mock_server.errors import ErrorItem, FapiError
+from mock_server.faults import JOURNAL_KEY as FAULT_KEY
+from mock_server.faults import FaultInjector, FaultMiddleware
 from mock_server.randomness import Randomness
 from mock_server.routing import FAPI, Operation, Reply
 from mock_server.runtime import Runtime
@@ -49,7 +51,7 @@ class JournalEntry:
     method: str
     path: str
     status: int
-    error: str | None = None
+    fault: str | None = None
 
 
 @dataclass
@@ -62,8 +64,10 @@ class MockState:
     validate_responses: bool = False
     journal: deque[JournalEntry] = field(default_factory=lambda: deque(maxlen=1000))
     validation_failures: list[str] = field(default_factory=list)
+    faults: FaultInjector = field(default_factory=FaultInjector)
 
     def reset(self) -> None:
+        self.faults.reset()
         self.store.reset()
         self.limiter.reset()
         self.journal.clear()
@@ -178,8 +182,32 @@ def _hand_back(response: Response, kind: str, token: str, rt: Runtime) -> None:
         )
 
 
+async def _jwks(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    return JSONResponse(state.runtime.signing_key.jwks())
+
+
+async def _openapi(request: Request) -> Response:
+    from mock_server.openapi import document
+
+    return JSONResponse(document())
+
+
 def _fapi_routes() -> list[BaseRoute]:
-    return [Route(op.path, _endpoint(op), methods=[op.method]) for op in FAPI.operations]
+    """One route per path, dispatching on the method, so a 405 lists every allowed one."""
+    by_path: dict[str, dict[str, Any]] = {}
+    for op in FAPI.operations:
+        by_path.setdefault(op.path, {})[op.method] = _endpoint(op)
+    routes: list[BaseRoute] = []
+    for path, endpoints in by_path.items():
+
+        async def dispatch(request: Request, endpoints: dict[str, Any] = endpoints) -> Response:
+            method = "GET" if request.method == "HEAD" else request.method
+            response: Response = await endpoints[method](request)
+            return response
+
+        routes.append(Route(path, dispatch, methods=list(endpoints)))
+    return routes
 
 
 async def _fapi_error(request: Request, exc: Exception) -> Response:
@@ -207,7 +235,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         error = FapiError.of("request_body_invalid", detail=str(exc.detail))
         error.status = exc.status_code
-    return error_response(error.status, error.to_wire())
+    return error_response(error.status, error.to_wire(), headers=dict(exc.headers or {}))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -232,6 +260,8 @@ class _Journal:
             await self.app(scope, receive, send)
             return
         status = 0
+        # A shared clock (Redis store) may have been moved by another worker.
+        self.state.runtime.clock.refresh()
 
         async def capture(message: Any) -> None:
             nonlocal status
@@ -248,6 +278,7 @@ class _Journal:
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
+                    fault=scope.get("state", {}).get(FAULT_KEY),
                 )
             )
 
@@ -275,6 +306,25 @@ def _persistence(state: MockState, path: str) -> Any:
     return lifespan
 
 
+def _client_finder(state: MockState) -> Any:
+    """scope -> the calling client's id, for faults scoped to one client."""
+    from mock_server.store.base import resolve
+    from mock_server.wire.context import CLIENT_TOKEN, DEV_BROWSER
+
+    def client_of(scope: Scope) -> str | None:
+        try:
+            identity = identify(Request(scope))
+        except FapiError:
+            return None
+        if identity.token is None:
+            return None
+        kind = DEV_BROWSER if identity.kind == "dev_browser" else CLIENT_TOKEN
+        token = identity.token
+        return state.store.transact(lambda tx: resolve(tx, kind, token)) or None
+
+    return client_of
+
+
 def build_app(
     config: Config | None = None,
     store: Store | None = None,
@@ -285,20 +335,23 @@ def build_app(
     state_file: str | None = None,
 ) -> Starlette:
     config = config or Config()
-    clock = clock or Clock()
-    runtime = Runtime(config=config, clock=clock, rng=Randomness(seed))
     store = store or MemoryStore()
+    clock = store.bind(clock or Clock())
+    runtime = Runtime(config=config, clock=clock, rng=Randomness(seed))
     state = MockState(
         runtime=runtime,
         store=store,
         limiter=RateLimiter(config, clock),
         validate_responses=validate_responses,
+        faults=FaultInjector(seed=seed, configured=config.faults),
     )
     from mock_server.admin.routes import admin_routes
 
     fapi = _fapi_routes()
     proxy = config.server.proxy_path.rstrip("/")
     routes: list[BaseRoute] = [
+        Route("/openapi.json", _openapi, methods=["GET"]),
+        Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         Mount("/__admin", routes=admin_routes()),
         *([Mount(proxy, routes=fapi)] if proxy else []),
         *fapi,
@@ -317,6 +370,7 @@ def build_app(
                 expose_headers=EXPOSED_HEADERS,
                 max_age=600,
             ),
+            Middleware(FaultMiddleware, injector=state.faults, client_of=_client_finder(state)),
             Middleware(MethodOverride),
         ],
         exception_handlers={
@@ -327,3 +381,24 @@ def build_app(
     )
     app.state.mock = state
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app as ``uvicorn --workers N`` builds it in each worker process.
+
+    Reads ``FAPI_HARNESS_CONFIG`` (TOML path), ``FAPI_HARNESS_STORE`` (store URL),
+    ``FAPI_HARNESS_SEED`` and ``FAPI_HARNESS_VALIDATE`` (``1``), as ``fapi-harness serve``
+    sets them; several workers only make sense with a shared store (redis://).
+    """
+    import os
+
+    from mock_server.config import load_config
+    from mock_server.store.factory import open_store
+
+    seed = os.environ.get("FAPI_HARNESS_SEED")
+    return build_app(
+        load_config(os.environ.get("FAPI_HARNESS_CONFIG") or None),
+        open_store(os.environ.get("FAPI_HARNESS_STORE")),
+        seed=int(seed) if seed else None,
+        validate_responses=os.environ.get("FAPI_HARNESS_VALIDATE") == "1",
+    )

@@ -43,6 +43,20 @@ def main() -> None:
     help="Check every response body against schemas/ before sending it.",
 )
 @click.option(
+    "--store",
+    "store_url",
+    default="memory",
+    show_default=True,
+    help="Where state lives: 'memory', or redis://host:port/db to share it between workers.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (more than one needs --store redis://...).",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -55,26 +69,115 @@ def serve(
     seed: int | None,
     state_path: str | None,
     validate_responses: bool,
+    store_url: str,
+    workers: int,
     log_level: str,
 ) -> None:
     """Start the mock Frontend API."""
-    import uvicorn
-
-    from mock_server.app import build_app
-    from mock_server.config import ConfigError, load_config
+    from mock_server.serve import ServeError, run
 
     try:
-        config = load_config(config_path)
-    except ConfigError as exc:
+        run(
+            host=host,
+            port=port,
+            config_path=config_path,
+            seed=seed,
+            state_path=state_path,
+            validate_responses=validate_responses,
+            store_url=store_url,
+            workers=workers,
+            log_level=log_level,
+            echo=click.echo,
+        )
+    except ServeError as exc:
         raise click.ClickException(str(exc)) from exc
-    app = build_app(config, seed=seed, validate_responses=validate_responses, state_file=state_path)
+
+
+@main.command("proxy")
+@click.option(
+    "--upstream", required=True, help="The real Frontend API, e.g. https://x.clerk.accounts.dev"
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=4020, show_default=True, type=int)
+@click.option(
+    "--record",
+    "record_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record every exchange (secrets redacted) to FILE.",
+)
+@click.option(
+    "--format",
+    "record_format",
+    type=click.Choice(["ndjson", "har"]),
+    default="ndjson",
+    show_default=True,
+)
+def proxy(upstream: str, host: str, port: int, record_path: str | None, record_format: str) -> None:
+    """Forward to a real FAPI, validating every answer against schemas/."""
+    import logging
+    from pathlib import Path
+
+    import uvicorn
+
+    from mock_server.proxy.app import build_proxy_app
+    from mock_server.proxy.recording import Recorder
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    recorder = (
+        Recorder(Path(record_path), record_format)  # type: ignore[arg-type]
+        if record_path
+        else None
+    )
+    app = build_proxy_app(upstream, recorder=recorder)
     click.echo(
-        f"fapi-harness mock Frontend API on http://{host}:{port} "
-        f"(proxy path {config.server.proxy_path}, admin at /__admin)"
+        f"validating proxy on http://{host}:{port} -> {upstream} (report at /__proxy/report)"
     )
-    uvicorn.run(
-        app, host=host, port=port, log_level=log_level, lifespan="on" if state_path else "auto"
-    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command("seed")
+@click.option("--target", required=True, help="Base URL of a running mock.")
+@click.option("--recording", required=True, type=click.Path(exists=True, dir_okay=False))
+def seed(target: str, recording: str) -> None:
+    """Create the users a recording shows in a running mock (through /__admin/users)."""
+    import httpx
+
+    from mock_server.proxy.recording import load
+    from mock_server.proxy.replay import seed_payloads
+
+    created = 0
+    with httpx.Client(base_url=target.rstrip("/")) as client:
+        for payload in seed_payloads(load(recording)):
+            response = client.post("/__admin/users", json=payload)
+            if response.status_code == 201:
+                created += 1
+            else:
+                click.echo(f"skipped {payload}: {response.text}", err=True)
+    click.echo(f"seeded {created} users")
+
+
+@main.command("openapi")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the document to FILE instead of standard output.",
+)
+def openapi(out: str | None) -> None:
+    """Print the mock's OpenAPI 3.1 document, generated from schemas/."""
+    from pathlib import Path
+
+    import orjson
+
+    from mock_server.openapi import document
+
+    text = orjson.dumps(document(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    if out:
+        Path(out).write_bytes(text + b"\n")
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text.decode())
 
 
 @main.group("schemas")

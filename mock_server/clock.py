@@ -27,10 +27,12 @@ class Clock:
 
     def advance(self, seconds: float) -> int:
         delta = int(seconds * 1000)
+        self.refresh()
         if self.frozen_at_ms is not None:
             self.frozen_at_ms += delta
         else:
             self.offset_ms += delta
+        self.publish()
         return self.now_ms()
 
     def set(self, epoch_ms: int, *, freeze: bool = False) -> int:
@@ -39,11 +41,19 @@ class Clock:
         else:
             self.frozen_at_ms = None
             self.offset_ms = epoch_ms - int(time.time() * 1000)
+        self.publish()
         return self.now_ms()
 
     def reset(self) -> None:
         self.offset_ms = 0
         self.frozen_at_ms = None
+        self.publish()
+
+    def refresh(self) -> None:
+        """Pick up changes made by other workers (a no-op for a process-local clock)."""
+
+    def publish(self) -> None:
+        """Share a change with other workers (a no-op for a process-local clock)."""
 
     def to_dict(self) -> dict[str, int | None]:
         return {

@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mock_server.faults import FaultRule
+
 Toggle = Literal["on", "off", "required"]
 
 
@@ -126,6 +128,8 @@ class SessionSettings(_Section):
     token_ttl_seconds: int = Field(default=60, ge=1)
     sign_in_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     client_cookie_days: int = Field(default=365, ge=1)
+    # PEM file of an RSA private key; without it a key is generated per instance.
+    signing_key_file: str | None = None
 
 
 class CorsSettings(_Section):
@@ -189,6 +193,8 @@ class PasskeySettings(_Section):
 
 
 class Config(_Section):
+    """The whole instance; ``faults`` are ``mock_server.faults.FaultRule`` tables."""
+
     profile: Literal["default", "test"] = "default"
     instance: InstanceSettings = InstanceSettings()
     attributes: AttributeSettings = AttributeSettings()
@@ -204,6 +210,7 @@ class Config(_Section):
     server: ServerSettings = ServerSettings()
     web3: Web3Settings = Web3Settings()
     passkeys: PasskeySettings = PasskeySettings()
+    faults: tuple[FaultRule, ...] = ()
 
     @property
     def rate_limiting(self) -> bool:

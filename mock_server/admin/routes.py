@@ -307,8 +307,31 @@ async def journal(request: Request) -> Response:
     return JSONResponse({"data": [e.__dict__ for e in entries], "total_count": len(entries)})
 
 
+async def faults(request: Request) -> Response:
+    from mock_server.faults import FaultRule
+
+    injector = _state(request).faults
+    if request.method == "POST":
+        rule = _model(FaultRule, await _json_body(request))
+        return JSONResponse(injector.add(rule).to_json(), status_code=201)
+    if request.method == "DELETE":
+        injector.rules.clear()
+        return Response(status_code=204)
+    data = [r.to_json() for r in injector.rules]
+    return JSONResponse({"data": data, "total_count": len(data)})
+
+
+async def delete_fault(request: Request) -> Response:
+    rule_id = request.path_params["fault_id"]
+    if not _state(request).faults.remove(rule_id):
+        raise not_found("fault", rule_id)
+    return Response(status_code=204)
+
+
 def admin_routes() -> list[BaseRoute]:
     return [
+        Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/faults/{fault_id}", delete_fault, methods=["DELETE"]),
         Route("/outbox", outbox, methods=["GET"]),
         Route("/outbox", clear_outbox, methods=["DELETE"]),
         Route("/outbox/latest", outbox_latest, methods=["GET"]),

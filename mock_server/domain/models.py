@@ -258,6 +258,7 @@ class Pointer(Entity):
     table: ClassVar[str] = "pointers"
     kind: str
     target: str
+    expire_at: int | None = None
 
 
 ENTITY_TYPES: tuple[type[Entity], ...] = (

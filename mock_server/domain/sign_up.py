@@ -21,6 +21,9 @@ from mock_server.wire.request import Params
 _CODES = CodeStrategy()
 _LINKS = EmailLinkStrategy()
 _EDITABLE = ("email_address", "phone_number", "username", "first_name", "last_name")
+# Strategies a sign-up can be created with here (createSignUps lists more: the OAuth,
+# SAML and web3 families arrive with their strategy modules).
+SIGN_UP_STRATEGIES = frozenset({"email_code", "email_link", "phone_code", "ticket"})
 
 
 def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -> SignUp:
@@ -36,7 +39,10 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     client.sign_up_id = su.id
     client.updated_at = now
     tx.put(su)
-    if params.get("strategy") == "ticket" or params.has("ticket"):
+    strategy = params.get("strategy")
+    if strategy is not None and strategy not in SIGN_UP_STRATEGIES:
+        raise FapiError.of("form_param_value_invalid", param="strategy", value=strategy)
+    if strategy == "ticket" or params.has("ticket"):
         ticket = tickets.redeem(rt, tx, params.get("ticket"), kind="sign_up")
         if ticket.email_address:
             su.email_address = ids.normalize_email(ticket.email_address)

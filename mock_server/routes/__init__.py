@@ -13,5 +13,6 @@ from mock_server.routes import (  # noqa: F401 - imported for registration
     sessions,
     sign_ins,
     sign_ups,
+    tokens,
     verify,
 )

@@ -67,12 +67,10 @@ def verify_email_link(ctx: Ctx) -> Reply:
     elif kind == "sign_up":
         target = ctx.tx.get(SignUp, owner_id)
         v = target.email_address_verification if target else None
-    if target is None or v is None or v.strategy != "email_link" or v.secret is None:
-        return (
-            _finish(v, "failed", None)
-            if v
-            else _page("Email link failed", "This link is invalid or was already used.", 400)
-        )
+    if target is None or v is None or v.strategy != "email_link":
+        raise FapiError.of("verification_link_token_invalid", param="token")
+    if v.secret is None:
+        return _finish(v, "failed", None)
     if not hmac.compare_digest(v.secret.encode(), token.encode()):
         return _finish(v, "failed", None)
     if verification.is_expired(ctx.rt, v):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
+from mock_server.clock import Clock
 from mock_server.domain.models import Entity, Pointer
 
 E = TypeVar("E", bound=Entity)
@@ -41,8 +42,8 @@ def resolve(tx: Tx, kind: str, key: str) -> str | None:
     return row.target if row else None
 
 
-def point(tx: Tx, kind: str, key: str, target: str) -> None:
-    tx.put(Pointer(id=pointer_key(kind, key), kind=kind, target=target))
+def point(tx: Tx, kind: str, key: str, target: str, expire_at: int | None = None) -> None:
+    tx.put(Pointer(id=pointer_key(kind, key), kind=kind, target=target, expire_at=expire_at))
 
 
 def unpoint(tx: Tx, kind: str, key: str) -> None:
@@ -61,3 +62,12 @@ class Store(Protocol):
     def reset(self) -> None: ...
 
     def count(self, kind: type[Entity]) -> int: ...
+
+    def bind(self, clock: Clock) -> Clock:
+        """Attach the mock's clock (retention follows it); returns the clock to use,
+        which for a shared store is one whose state the workers share."""
+        ...
+
+    def sweep(self) -> int:
+        """Drop entities past their retention; returns how many went."""
+        ...

@@ -10,9 +10,11 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from mock_server.clock import Clock
 from mock_server.domain.models import TABLES, Entity
 from mock_server.errors import CommittedFapiError
 from mock_server.store.base import Tx
+from mock_server.store.retention import expires_at
 
 E = TypeVar("E", bound=Entity)
 T = TypeVar("T")
@@ -64,9 +66,18 @@ class MemoryTx:
 
 
 class MemoryStore:
-    def __init__(self) -> None:
+    """Tables in a dict, swept of abandoned entities every ``sweep_every`` commits."""
+
+    def __init__(self, sweep_every: int = 2000) -> None:
         self._lock = threading.RLock()
         self._tables: dict[str, dict[str, Entity]] = {name: {} for name in TABLES}
+        self._clock: Clock = Clock()
+        self._sweep_every = sweep_every
+        self._commits = 0
+
+    def bind(self, clock: Clock) -> Clock:
+        self._clock = clock
+        return clock
 
     def transact(self, fn: Callable[[Tx], T]) -> T:
         with self._lock:
@@ -74,10 +85,28 @@ class MemoryStore:
             try:
                 result = fn(tx)
             except CommittedFapiError:
-                tx.commit()
+                self._commit(tx)
                 raise
-            tx.commit()
+            self._commit(tx)
             return result
+
+    def _commit(self, tx: MemoryTx) -> None:
+        tx.commit()
+        self._commits += 1
+        if self._sweep_every and self._commits % self._sweep_every == 0:
+            self.sweep()
+
+    def sweep(self) -> int:
+        """Drop every entity whose retention (``store/retention.py``) has passed."""
+        now = self._clock.now_ms()
+        dropped = 0
+        with self._lock:
+            for rows in self._tables.values():
+                dead = [key for key, row in rows.items() if (t := expires_at(row)) and t <= now]
+                for key in dead:
+                    del rows[key]
+                dropped += len(dead)
+        return dropped
 
     def export(self) -> dict[str, Any]:
         with self._lock:

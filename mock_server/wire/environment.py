@@ -268,7 +268,12 @@ def environment(config: Config) -> dict[str, Any]:
             "object": "fraud_settings",
             "native": {"device_attestation_mode": "disabled"},
         },
-        "commerce_settings": {"billing": {"enabled": False}},
+        "commerce_settings": {
+            "billing": {
+                "user": {"enabled": False, "has_paid_plans": False},
+                "organization": {"enabled": False, "has_paid_plans": False},
+            }
+        },
         "api_keys_settings": {
             "enabled": False,
             "user_api_keys_enabled": False,

@@ -10,8 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixtures.webauthn import SoftwareAuthenticator, b64url, b64url_decode
-from mock_server.config import load_config
-from mock_server.wire.environment import environment
 from tests.web3_passkeys.conftest import Browser, Mock, make_app
 
 SIGN_INS = "/v1/client/sign_ins"
@@ -290,12 +288,12 @@ def test_passkeys_need_a_session_and_can_be_turned_off() -> None:
     app = make_app(passkeys={"enabled": False})
     browser = Browser(app)
     assert browser.call("POST", "/v1/me/passkeys").status_code == 401
-    env = environment(app.state.mock.runtime.config)
+    env = browser.ok("GET", "/v1/environment")
     assert env["user_settings"]["attributes"]["passkey"]["enabled"] is False
     assert "passkey" not in env["auth_config"]["first_factors"]
     code = browser.error(400, "POST", SIGN_INS, data={"strategy": "passkey"})
     assert code == "verification_strategy_invalid"
-    on = environment(load_config())
+    on = Browser(make_app()).ok("GET", "/v1/environment")
     assert on["user_settings"]["attributes"]["passkey"]["enabled"] is True
     assert on["user_settings"]["passkey_settings"]["show_sign_in_button"] is True
 

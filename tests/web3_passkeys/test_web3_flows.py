@@ -7,8 +7,6 @@ from typing import Any
 import pytest
 
 from fixtures.wallets import EvmWallet, SolanaWallet
-from mock_server.config import load_config
-from mock_server.wire.environment import environment
 from tests.web3_passkeys.conftest import Browser, Mock, make_app
 
 SIGN_UPS = "/v1/client/sign_ups"
@@ -293,12 +291,13 @@ def test_me_web3_wallets_refuses_bad_and_taken_addresses(mock: Mock, alice: EvmW
 
 
 def test_the_environment_publishes_web3_and_disabling_it_refuses_wallets() -> None:
-    attribute = environment(load_config())["user_settings"]["attributes"]["web3_wallet"]
+    on = Browser(make_app()).ok("GET", "/v1/environment")
+    attribute = on["user_settings"]["attributes"]["web3_wallet"]
     assert attribute["enabled"] is True
     assert "web3_metamask_signature" in attribute["first_factors"]
 
     off = Browser(make_app(web3={"enabled": False}))
-    env = environment(load_config(web3={"enabled": False}))
+    env = off.ok("GET", "/v1/environment")
     assert env["user_settings"]["attributes"]["web3_wallet"]["enabled"] is False
     assert "web3_metamask_signature" not in env["auth_config"]["first_factors"]
     code = off.error(422, "POST", SIGN_UPS, data={"web3_wallet": EvmWallet("x").address})

@@ -1,0 +1,243 @@
+"""The OpenAPI 3.1 document of the mock, generated from ``schemas/`` and the operation table.
+
+One source: every response schema is a wire document (bundled into
+``components/schemas``, refs rewritten), every request body comes from
+``schemas/wire/requests.json`` (keyed by operation id), and every path, method and
+operation id from ``routing.FAPI``. OpenAPI links chain the flows (create sign-in ->
+prepare -> attempt, sign-up -> verification, client -> session) so schemathesis' stateful
+phase can walk real flows; Clerk's own document has none.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import schemas
+from mock_server import routes as _routes  # noqa: F401 - registers the operations
+from mock_server.routing import FAPI, Operation
+
+COMPONENTS = "#/components/schemas/"
+_PATH_PARAM = re.compile(r"{([a-z0-9_]+)}")
+_ERROR_STATUSES = ("400", "401", "403", "404", "405", "422", "429")
+
+# (operation id) -> {link name: (target operation id, {target parameter: runtime expression})}
+LINKS: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
+    "create_sign_in": {
+        "GetSignIn": ("get_sign_in", {"sign_in_id": "$response.body#/response/id"}),
+        "PrepareFirstFactor": (
+            "prepare_sign_in_first_factor",
+            {"sign_in_id": "$response.body#/response/id"},
+        ),
+        "AttemptFirstFactor": (
+            "attempt_sign_in_first_factor",
+            {"sign_in_id": "$response.body#/response/id"},
+        ),
+        "ResetPassword": ("reset_sign_in_password", {"sign_in_id": "$response.body#/response/id"}),
+    },
+    "prepare_sign_in_first_factor": {
+        "AttemptFirstFactor": (
+            "attempt_sign_in_first_factor",
+            {"sign_in_id": "$response.body#/response/id"},
+        ),
+    },
+    "attempt_sign_in_first_factor": {
+        "GetSession": (
+            "get_session",
+            {"session_id": "$response.body#/response/created_session_id"},
+        ),
+        "ResetPassword": ("reset_sign_in_password", {"sign_in_id": "$response.body#/response/id"}),
+    },
+    "create_sign_up": {
+        "GetSignUp": ("get_sign_up", {"sign_up_id": "$response.body#/response/id"}),
+        "UpdateSignUp": ("update_sign_up", {"sign_up_id": "$response.body#/response/id"}),
+        "PrepareVerification": (
+            "prepare_sign_up_verification",
+            {"sign_up_id": "$response.body#/response/id"},
+        ),
+        "AttemptVerification": (
+            "attempt_sign_up_verification",
+            {"sign_up_id": "$response.body#/response/id"},
+        ),
+    },
+    "prepare_sign_up_verification": {
+        "AttemptVerification": (
+            "attempt_sign_up_verification",
+            {"sign_up_id": "$response.body#/response/id"},
+        ),
+    },
+    "attempt_sign_up_verification": {
+        "GetSession": (
+            "get_session",
+            {"session_id": "$response.body#/response/created_session_id"},
+        ),
+    },
+    "get_client": {
+        "GetSession": (
+            "get_session",
+            {"session_id": "$response.body#/response/last_active_session_id"},
+        ),
+        "TouchSession": (
+            "touch_session",
+            {"session_id": "$response.body#/response/last_active_session_id"},
+        ),
+        "EndSession": (
+            "end_session",
+            {"session_id": "$response.body#/response/last_active_session_id"},
+        ),
+    },
+    "get_session": {
+        "TouchSession": ("touch_session", {"session_id": "$response.body#/response/id"}),
+        "EndSession": ("end_session", {"session_id": "$response.body#/response/id"}),
+        "RemoveSession": ("remove_session", {"session_id": "$response.body#/response/id"}),
+    },
+}
+
+
+def _component(name: str) -> str:
+    return name.replace("/", ".")
+
+
+def _rewrite(node: Any, stem: str) -> Any:
+    """Point every ``$ref`` of a wire document at the bundled components."""
+    if isinstance(node, list):
+        return [_rewrite(item, stem) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("$id", "$schema", "$defs"):
+            continue
+        if key == "$ref" and isinstance(value, str):
+            out[key] = _ref(value, stem)
+        else:
+            out[key] = _rewrite(value, stem)
+    return out
+
+
+def _ref(ref: str, stem: str) -> str:
+    document, _, pointer = ref.partition("#")
+    target = document.removesuffix(".json") if document else stem
+    if pointer.startswith("/$defs/"):
+        definition, _, rest = pointer[len("/$defs/") :].partition("/")
+        return f"{COMPONENTS}{target}.{definition}" + (f"/{rest}" if rest else "")
+    return f"{COMPONENTS}{target}" + pointer
+
+
+def components() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for stem, doc in schemas.documents().items():
+        out[stem] = _rewrite(doc, stem)
+        for definition, body in doc.get("$defs", {}).items():
+            out[f"{stem}.{definition}"] = _rewrite(body, stem)
+    return out
+
+
+def _request_schema(op: Operation) -> str | None:
+    requests = schemas.documents().get("requests", {}).get("$defs", {})
+    return op.operation_id if op.operation_id in requests else None
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    params: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9_]+$"},
+        }
+        for name in _PATH_PARAM.findall(op.path)
+    ]
+    request = _request_schema(op)
+    body: dict[str, Any] | None = None
+    if op.method == "GET" and request:
+        definition = schemas.documents()["requests"]["$defs"][request]
+        required = set(definition.get("required", []))
+        params += [
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "schema": {"$ref": f"{COMPONENTS}requests.text"},
+            }
+            for name in definition.get("properties", {})
+        ]
+    elif op.method != "GET":
+        schema = (
+            {"$ref": f"{COMPONENTS}requests.{request}"}
+            if request
+            else {"type": "object", "additionalProperties": {"type": "string"}}
+        )
+        body = {
+            "required": False,
+            "content": {"application/x-www-form-urlencoded": {"schema": schema}},
+        }
+    responses: dict[str, Any] = {}
+    for status in op.statuses:
+        if status >= 400:  # every error is Clerk's envelope, added below
+            continue
+        if status == 303:
+            responses["303"] = {"description": "Redirect back to the app"}
+        elif op.response is None:
+            responses[str(status)] = {
+                "description": "An HTML page",
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            }
+        else:
+            responses[str(status)] = {
+                "description": "Success",
+                "content": {
+                    "application/json": {"schema": {"$ref": COMPONENTS + _component(op.response)}}
+                },
+            }
+    for error_status in _ERROR_STATUSES:
+        responses.setdefault(error_status, {"$ref": "#/components/responses/ClerkErrors"})
+    links = LINKS.get(op.operation_id)
+    if links and "200" in responses and "content" in responses["200"]:
+        responses["200"]["links"] = {
+            name: {"operationId": target, "parameters": parameters}
+            for name, (target, parameters) in links.items()
+        }
+    out: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "parameters": params,
+        "responses": responses,
+        "tags": [op.path.split("/")[2] if op.path.count("/") > 1 else "fapi"],
+    }
+    if body:
+        out["requestBody"] = body
+    return out
+
+
+@cache
+def document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for op in FAPI.operations:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "fapi-harness mock Frontend API",
+            "version": "0.1.0",
+            "description": (
+                "The surface of the fapi-harness mock of Clerk's Frontend API, generated from "
+                "its JSON Schemas. Bodies are application/x-www-form-urlencoded as clerk-js "
+                "sends them; errors use Clerk's errors[] envelope."
+            ),
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "servers": [{"url": "http://127.0.0.1:4010"}],
+        "paths": paths,
+        "components": {
+            "schemas": components(),
+            "responses": {
+                "ClerkErrors": {
+                    "description": "Clerk's error envelope",
+                    "content": {"application/json": {"schema": {"$ref": COMPONENTS + "errors"}}},
+                }
+            },
+        },
+    }

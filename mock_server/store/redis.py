@@ -1,0 +1,206 @@
+"""A Redis store, so several workers or hosts share one consistent state.
+
+Each entity is one key (``<ns>:<table>:<id>``, pydantic JSON) and each table keeps a set
+of its ids for scans. A unit of work is optimistic: every key it reads is ``WATCH`` ed,
+its writes go out in one ``MULTI``/``EXEC``, and if another worker changed a watched key
+in between, the whole unit runs again on fresh data. So a code can be used once across
+workers: the second attempt re-reads the verification, finds it verified, and fails.
+
+Entities that Clerk abandons (sign-ins, sign-ups, sessions, outbox messages) get a TTL,
+so a long-running shared mock does not grow without bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import redis
+from redis.client import Pipeline
+
+from mock_server.clock import Clock
+from mock_server.domain.models import TABLES, Entity
+from mock_server.errors import CommittedFapiError
+from mock_server.store.base import Tx
+from mock_server.store.retention import expires_at
+
+E = TypeVar("E", bound=Entity)
+T = TypeVar("T")
+
+_DELETED = object()
+MAX_RETRIES = 64
+
+
+class ContentionError(RuntimeError):
+    """A unit of work lost the optimistic race too many times in a row."""
+
+
+class RedisTx:
+    def __init__(self, pipe: Pipeline, ns: str) -> None:
+        self._pipe = pipe
+        self._ns = ns
+        self._staged: dict[tuple[str, str], Any] = {}
+        self._watched: set[str] = set()
+
+    def _key(self, table: str, id_: str) -> str:
+        return f"{self._ns}:{table}:{id_}"
+
+    def _watch(self, key: str) -> None:
+        if key not in self._watched:
+            self._pipe.watch(key)  # type: ignore[no-untyped-call]
+            self._watched.add(key)
+
+    def get(self, kind: type[E], id_: str) -> E | None:
+        table_key = (kind.table, id_)
+        if table_key in self._staged:
+            staged = self._staged[table_key]
+            return None if staged is _DELETED else staged
+        key = self._key(kind.table, id_)
+        self._watch(key)
+        raw = self._pipe.get(key)
+        if raw is None:
+            return None
+        entity = kind.model_validate_json(raw)
+        self._staged[table_key] = entity
+        return entity
+
+    def put(self, entity: Entity) -> None:
+        self._staged[(entity.table, entity.id)] = entity
+
+    def delete(self, kind: type[Entity], id_: str) -> None:
+        self._staged[(kind.table, id_)] = _DELETED
+
+    def scan(self, kind: type[E]) -> Iterator[E]:
+        index = f"{self._ns}:{kind.table}"
+        self._watch(index)
+        ids = sorted(m.decode() if isinstance(m, bytes) else m for m in self._pipe.smembers(index))
+        seen: set[str] = set()
+        for (table, id_), staged in list(self._staged.items()):
+            if table == kind.table:
+                seen.add(id_)
+                if staged is not _DELETED:
+                    yield staged
+        for id_ in ids:
+            if id_ in seen:
+                continue
+            found = self.get(kind, id_)
+            if found is not None:
+                yield found
+
+    def queue_writes(self, pipe: Pipeline, now_ms: int) -> None:
+        for (table, id_), value in self._staged.items():
+            key = self._key(table, id_)
+            index = f"{self._ns}:{table}"
+            if value is _DELETED:
+                pipe.delete(key)
+                pipe.srem(index, id_)
+                continue
+            pipe.set(key, value.model_dump_json())
+            pipe.sadd(index, id_)
+            deadline = expires_at(value)
+            if deadline is not None:
+                # Relative to the mock's clock, which may run ahead of (or behind) Redis's.
+                pipe.pexpire(key, max(deadline - now_ms, 1000))
+
+
+class RedisStore:
+    def __init__(self, url: str = "redis://127.0.0.1:6379/0", namespace: str = "fapi") -> None:
+        self.url = url
+        self.namespace = namespace
+        self.redis = redis.Redis.from_url(url)
+        self.clock: Clock = Clock()
+
+    def bind(self, clock: Clock) -> Clock:
+        shared = RedisClock(self.redis, f"{self.namespace}:_clock")
+        if not self.redis.exists(f"{self.namespace}:_clock"):
+            shared.offset_ms, shared.frozen_at_ms = clock.offset_ms, clock.frozen_at_ms
+            shared.publish()
+        shared.refresh()
+        self.clock = shared
+        return shared
+
+    def sweep(self) -> int:
+        """Nothing to do: Redis expires keys itself (see ``queue_writes``)."""
+        return 0
+
+    def transact(self, fn: Callable[[Tx], T]) -> T:
+        for _ in range(MAX_RETRIES):
+            with self.redis.pipeline(transaction=True) as pipe:
+                tx = RedisTx(pipe, self.namespace)
+                committed: CommittedFapiError | None = None
+                try:
+                    result = fn(tx)
+                except CommittedFapiError as exc:
+                    committed = exc
+                try:
+                    pipe.multi()
+                    tx.queue_writes(pipe, self.clock.now_ms())
+                    pipe.execute()
+                except redis.WatchError:
+                    continue
+                if committed is not None:
+                    raise committed
+                return result
+        raise ContentionError(f"unit of work retried {MAX_RETRIES} times without committing")
+
+    def export(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, model in TABLES.items():
+
+            def rows(tx: Tx, kind: type[Entity] = model) -> list[dict[str, Any]]:
+                return [e.model_dump(mode="json") for e in tx.scan(kind)]
+
+            out[name] = self.transact(rows)
+        return out
+
+    def load(self, data: dict[str, Any]) -> None:
+        entities: list[Entity] = []
+        for name, rows in data.items():
+            if name not in TABLES:
+                raise ValueError(f"unknown table {name!r} in state")
+            if not isinstance(rows, list):
+                raise ValueError(f"table {name!r} must be a list of rows")
+            entities.extend(TABLES[name].model_validate(row) for row in rows)
+        self.reset()
+
+        def write(tx: Tx) -> None:
+            for entity in entities:
+                tx.put(entity)
+
+        self.transact(write)
+
+    def reset(self) -> None:
+        """Drop every entity (the shared clock is reset by the app, not here)."""
+        keys = [
+            k
+            for k in self.redis.scan_iter(match=f"{self.namespace}:*", count=1000)
+            if not k.endswith(b":_clock")
+        ]
+        for start in range(0, len(keys), 500):
+            self.redis.delete(*keys[start : start + 500])
+
+    def count(self, kind: type[Entity]) -> int:
+        return int(self.redis.scard(f"{self.namespace}:{kind.table}"))
+
+
+class RedisClock(Clock):
+    """The mock's clock with its offset (or frozen instant) kept in Redis.
+
+    Every worker reads it at the start of each request (``refresh``) and writes through
+    on a change (``publish``), so ``POST /__admin/clock`` on one worker moves time for all.
+    """
+
+    def __init__(self, client: redis.Redis, key: str) -> None:
+        super().__init__()
+        self._client = client
+        self._key = key
+
+    def refresh(self) -> None:
+        state = self._client.hgetall(self._key)
+        self.offset_ms = int(state.get(b"offset_ms", b"0"))
+        frozen = state.get(b"frozen_at_ms", b"")
+        self.frozen_at_ms = int(frozen) if frozen else None
+
+    def publish(self) -> None:
+        frozen = "" if self.frozen_at_ms is None else str(self.frozen_at_ms)
+        self._client.hset(self._key, mapping={"offset_ms": self.offset_ms, "frozen_at_ms": frozen})

@@ -1,0 +1,39 @@
+"""How long each kind of entity is worth keeping: the bound on a long-running mock.
+
+Sign-ins and sign-ups are abandoned at ``abandon_at`` (Clerk's clients stop showing them);
+sessions past ``expire_at`` and ``abandon_at`` are dead; outbox messages and link tokens
+are only useful while a code or link can still be used. Users, clients, tickets and
+identifier indexes stay. Times are epoch ms; a grace period keeps an abandoned object
+readable (as ``abandoned``) for a while after the fact.
+"""
+
+from __future__ import annotations
+
+from mock_server.domain.models import (
+    Client,
+    Entity,
+    OutboxMessage,
+    Pointer,
+    Session,
+    SignIn,
+    SignUp,
+)
+
+GRACE_MS = 3600 * 1000
+# A client nobody used for this long is abandoned (Clerk's session lifetime is 7 days).
+CLIENT_IDLE_MS = 7 * 24 * 3600 * 1000
+OUTBOX_KEEP_MS = 24 * 3600 * 1000
+
+
+def expires_at(entity: Entity) -> int | None:
+    if isinstance(entity, SignIn | SignUp):
+        return entity.abandon_at + GRACE_MS
+    if isinstance(entity, Session):
+        return max(entity.expire_at, entity.abandon_at) + GRACE_MS
+    if isinstance(entity, OutboxMessage):
+        return entity.sent_at + OUTBOX_KEEP_MS
+    if isinstance(entity, Client):
+        return entity.updated_at + CLIENT_IDLE_MS + GRACE_MS
+    if isinstance(entity, Pointer) and entity.expire_at is not None:
+        return entity.expire_at + GRACE_MS
+    return None

@@ -1,0 +1,1 @@
+"""Contract fuzzing with schemathesis: our checks, and the allow-list of known differences."""
