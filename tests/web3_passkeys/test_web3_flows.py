@@ -351,3 +351,30 @@ def test_a_verified_wallet_message_cannot_be_used_again(mock: Mock) -> None:
     again = browser.error(400, "POST", base + "/attempt_verification", data=data)
     assert again == "verification_already_verified"
     assert browser.ok("GET", base)["response"]["verification"]["status"] == "verified"
+
+
+def test_a_wallet_sign_up_refuses_a_stale_or_foreign_signature(mock: Mock) -> None:
+    wallet = SolanaWallet("signup-stale")
+    strategy = "web3_solana_signature"
+    browser = mock.browser()
+    created = browser.ok("POST", SIGN_UPS, data={"web3_wallet": wallet.address})["response"]
+    path = f"{SIGN_UPS}/{created['id']}"
+
+    def message() -> str:
+        body = browser.ok("POST", path + "/prepare_verification", data={"strategy": strategy})
+        text: str = body["response"]["verifications"]["web3_wallet"]["message"]
+        return text
+
+    def attempt_with(signature: str) -> Any:
+        data = {"strategy": strategy, "signature": signature}
+        return browser.call("POST", path + "/attempt_verification", data=data)
+
+    first = message()
+    mock.advance(mock.state.runtime.config.web3.nonce_ttl_seconds + 1)
+    stale = attempt_with(wallet.sign_message(first))
+    assert stale.json()["errors"][0]["code"] == "verification_expired"
+    second = message()
+    assert attempt_with(wallet.sign_message(first)).status_code == 422  # old nonce
+    assert attempt_with(SolanaWallet("eve").sign_message(second)).status_code == 422
+    done = attempt_with(wallet.sign_message(second))
+    assert done.json()["response"]["status"] == "complete"
