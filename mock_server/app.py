@@ -35,8 +35,10 @@ from mock_server.runtime import Runtime
 from mock_server.store import MemoryStore, Store
 from mock_server.store.base import Tx
 from mock_server.wire.context import Ctx, RequestInfo
+from mock_server.wire.cookies import client_uat, set_client_uat
 from mock_server.wire.identify import CLIENT_COOKIE, identify
 from mock_server.wire.json import JSONResponse, error_response
+from mock_server.wire.params import check_known
 from mock_server.wire.ratelimit import RateLimiter
 from mock_server.wire.request import read_params
 
@@ -117,19 +119,34 @@ def _render(state: MockState, op: Operation | None, reply: Reply) -> Response:
     return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
 
 
+class ResponseSchemaError(AssertionError):
+    """A body the mock was about to send that its schemas do not describe (a mock bug)."""
+
+
+def _schema_failure(state: MockState, message: str) -> ResponseSchemaError:
+    state.validation_failures.append(message)
+    log.error(message)
+    return ResponseSchemaError(message)
+
+
 def _self_validate(state: MockState, op: Operation | None, reply: Reply) -> None:
+    """Check a JSON body against its schema; a missing schema is a failure, never a pass."""
     import schemas
 
+    where = f"{op.method} {op.path}" if op else "error"
     name = "errors" if reply.status >= 400 else (op.response if op else None)
     if name is None:
-        return
-    found = schemas.violations(name, reply.body)
+        raise _schema_failure(
+            state, f"{where} -> {reply.status} sends JSON but declares no response schema"
+        )
+    try:
+        found = schemas.violations(name, reply.body)
+    except schemas.UnknownSchemaError as exc:
+        raise _schema_failure(
+            state, f"{where} -> {reply.status} names schema {name!r}, which does not exist"
+        ) from exc
     if found:
-        where = f"{op.method} {op.path}" if op else "error"
-        message = f"{where} -> {reply.status} does not match {name}: {found[0]}"
-        state.validation_failures.append(message)
-        log.error(message)
-        raise AssertionError(message)
+        raise _schema_failure(state, f"{where} -> {reply.status} does not match {name}: {found[0]}")
 
 
 def _endpoint(op: Operation) -> Any:
@@ -139,6 +156,7 @@ def _endpoint(op: Operation) -> Any:
         if op.rate_limit:
             state.limiter.check(op.rate_limit, _client_ip(request))
         params = await read_params(request)
+        check_known(op.operation_id, params)
         identity = identify(request)
         base_url = str(request.base_url).rstrip("/")
         mount = request.scope.get("root_path", "")
@@ -153,14 +171,21 @@ def _endpoint(op: Operation) -> Any:
             base_url=base_url + mount if mount and not base_url.endswith(mount) else base_url,
         )
 
-        def unit(tx: Tx) -> tuple[Reply, str | None]:
-            ctx = Ctx(rt=rt, tx=tx, params=params, identity=identity, request=info)
-            return op.handler(ctx), ctx.issued_token
+        # Browsers identified by cookie learn their sign-in state from __client_uat on
+        # every answer about their client (GET /v1/client of a new browser included).
+        tracks_uat = identity.kind == "cookie" and op.path.startswith("/v1/client")
 
-        reply, issued = state.store.transact(unit)
+        def unit(tx: Tx) -> tuple[Reply, str | None, int | None]:
+            ctx = Ctx(rt=rt, tx=tx, params=params, identity=identity, request=info)
+            reply = op.handler(ctx)
+            return reply, ctx.issued_token, client_uat(tx, ctx.client()) if tracks_uat else None
+
+        reply, issued, uat = state.store.transact(unit)
         response = _render(state, op, reply)
         if issued is not None:
             _hand_back(response, identity.kind, issued, rt)
+        if uat is not None:
+            set_client_uat(response, rt, uat)
         return response
 
     endpoint.__name__ = op.operation_id
@@ -235,11 +260,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         error = FapiError.of("request_body_invalid", detail=str(exc.detail))
         error.status = exc.status_code
-    return error_response(error.status, error.to_wire(), headers=dict(exc.headers or {}))
+    state: MockState = request.app.state.mock
+    reply = Reply(error.to_wire(), status=error.status, headers=dict(exc.headers or {}))
+    return _render(state, None, reply)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, AssertionError) and "does not match" in str(exc):
+    if isinstance(exc, ResponseSchemaError):
         detail = str(exc)
     else:
         log.exception("unexpected error in %s %s", request.method, request.url.path)
@@ -283,6 +310,10 @@ class _Journal:
             )
 
 
+class StateFileError(RuntimeError):
+    """``--state FILE`` exists but does not hold a state the mock can load."""
+
+
 def _persistence(state: MockState, path: str) -> Any:
     """Load ``--state FILE`` at start-up and write it back at shutdown."""
     from contextlib import asynccontextmanager
@@ -295,7 +326,15 @@ def _persistence(state: MockState, path: str) -> Any:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
         if file.exists() and file.stat().st_size:
-            state.store.load(orjson.loads(file.read_bytes()))
+            # A state file that cannot be loaded stops the start-up: serving an empty
+            # state would overwrite the user's file with nothing at shutdown.
+            try:
+                data = orjson.loads(file.read_bytes())
+                if not isinstance(data, dict):
+                    raise ValueError("the state must be a JSON object of tables")
+                state.store.load(data)
+            except (OSError, ValueError) as exc:
+                raise StateFileError(f"cannot load state from {file}: {exc}") from exc
             log.info("loaded state from %s", file)
         yield
         tmp = file.with_suffix(file.suffix + ".tmp")

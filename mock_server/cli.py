@@ -6,6 +6,7 @@ Subcommands import their machinery lazily, so ``fapi-harness --help`` stays inst
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import BinaryIO
 
 import click
@@ -217,6 +218,60 @@ def schemas_validate(name: str, payload: BinaryIO) -> None:
             click.echo(str(violation), err=True)
         raise SystemExit(1) from exc
     click.echo(f"valid {name}")
+
+
+@schemas_group.command("diff")
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Clerk's FAPI OpenAPI file (default: $FAPI_SPEC, then ../shared/reference/).",
+)
+@click.option(
+    "--allowlist",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The allow-list of deliberate differences (default: schemas/drift-allowlist.toml).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--all", "show_all", is_flag=True, help="Also list the allowed differences.")
+def schemas_diff(spec_path: Path | None, allowlist: Path | None, fmt: str, show_all: bool) -> None:
+    """Compare the schemas with Clerk's official spec; exit 1 on unexplained drift.
+
+    A difference is explained when an allow-list entry (schema, kind, property) names it
+    with a reason. Entries that match nothing any more are stale and fail the check too.
+    """
+    import orjson
+
+    from schemas import drift, official_spec
+
+    try:
+        spec = official_spec.load(spec_path)
+    except official_spec.SpecNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = drift.check(spec, drift.load_allowlist(allowlist or drift.ALLOWLIST))
+    if fmt == "json":
+        click.echo(orjson.dumps(drift.as_json(report), option=orjson.OPT_INDENT_2).decode())
+    else:
+        if show_all and report.allowed:
+            click.echo(f"allowed ({len(report.allowed)}):")
+            click.echo(drift.as_table([d for d, _ in report.allowed]) + "\n")
+        if report.unexplained:
+            click.echo(f"unexplained differences ({len(report.unexplained)}):")
+            click.echo(drift.as_table(report.unexplained))
+        for entry in report.stale:
+            click.echo(
+                f"stale allow-list entry: {entry.schema} {entry.kind} {entry.property!r}"
+                " matches no difference any more"
+            )
+        click.echo(
+            f"{len(report.differences)} differences: {len(report.allowed)} allowed, "
+            f"{len(report.unexplained)} unexplained, {len(report.stale)} stale allow entries "
+            f"(spec {spec.path})"
+        )
+    if not report.ok:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

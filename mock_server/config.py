@@ -128,8 +128,25 @@ class SessionSettings(_Section):
     token_ttl_seconds: int = Field(default=60, ge=1)
     sign_in_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     client_cookie_days: int = Field(default=365, ge=1)
+    # Clerk's "inactivity timeout": a session unused this long is abandoned (off: None).
+    inactivity_timeout_seconds: int | None = Field(default=None, ge=60)
     # PEM file of an RSA private key; without it a key is generated per instance.
     signing_key_file: str | None = None
+
+
+class ReverificationSettings(_Section):
+    """Clerk guards its own sensitive ``/v1/me`` actions with the "strongest available"
+    factor verified within 10 minutes (docs ``guides/secure/reverification.mdx``)."""
+
+    window_minutes: int = Field(default=10, ge=1)
+    level: Literal["first_factor", "second_factor", "multi_factor"] = "multi_factor"
+
+
+class MfaSettings(_Section):
+    """How many one-time backup codes a user gets (Clerk's UI shows ten)."""
+
+    backup_code_count: int = Field(default=10, ge=1, le=50)
+    totp_issuer: str | None = None
 
 
 class CorsSettings(_Section):
@@ -206,6 +223,8 @@ class Config(_Section):
     rate_limits: RateLimitSettings = RateLimitSettings()
     lockout: LockoutSettings = LockoutSettings()
     sessions: SessionSettings = SessionSettings()
+    reverification: ReverificationSettings = ReverificationSettings()
+    mfa: MfaSettings = MfaSettings()
     cors: CorsSettings = CorsSettings()
     server: ServerSettings = ServerSettings()
     web3: Web3Settings = Web3Settings()

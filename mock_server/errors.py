@@ -118,6 +118,36 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "no_second_factors": ErrorSpec(
         400, "No second factors", "No second factors were found for strategy {strategy}."
     ),
+    # Second factors and reverification (fapi-protocol.md §5, Clerk's errors page)
+    "totp_already_enabled": ErrorSpec(
+        400, "TOTP already enabled", "TOTP is already enabled on your account."
+    ),
+    "invalid_totp_secret_code": ErrorSpec(
+        422, "is incorrect", "The TOTP code you entered is incorrect."
+    ),
+    "backup_codes_not_available": ErrorSpec(
+        400,
+        "Backup codes not available",
+        "Backup codes are only available once another second factor is enabled.",
+    ),
+    "session_reverification_required": ErrorSpec(
+        403,
+        "Reverification required",
+        "You need to provide additional verification to perform this operation",
+    ),
+    "session_reverification_missing": ErrorSpec(
+        400,
+        "Session verification missing",
+        "You need to start a new session verification flow first",
+    ),
+    "invalid_action_for_session_reverification": ErrorSpec(
+        400,
+        "Invalid action",
+        "We were unable to {action} for this session, as it's not ready for {resolution}.",
+    ),
+    "form_password_validation_failed": ErrorSpec(
+        422, "is incorrect", "Incorrect password. Please try again."
+    ),
     # Sign-in / sign-up / session state
     "session_exists": ErrorSpec(400, "Session already exists", "You're already signed in."),
     "identifier_already_signed_in": ErrorSpec(
@@ -127,6 +157,11 @@ CATALOGUE: dict[str, ErrorSpec] = {
         400,
         "Invalid client state",
         "We were unable to complete {action} for this Client. {resolution}",
+    ),
+    "sign_in_identification_or_user_deleted": ErrorSpec(
+        400,
+        "Identification or user deleted",
+        "The identification or user of this sign in was deleted. Start a new sign in.",
     ),
     "sign_in_no_identification_for_user": ErrorSpec(
         400, "No identification", "This user has no identification to sign in with."

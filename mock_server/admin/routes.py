@@ -3,7 +3,9 @@
 - ``GET /__admin/outbox[?to=&channel=&purpose=]``, ``GET /__admin/outbox/latest?to=``,
   ``DELETE /__admin/outbox``: every email and SMS the mock "sent", with its code or link.
 - ``POST /__admin/users`` (JSON: email_addresses, phone_numbers, username, password,
-  first_name, last_name, web3_wallets), ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
+  first_name, last_name; second factors: totp_secret, backup_codes,
+  second_factor_phone_numbers; web3_wallets),
+  ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
 - ``POST /__admin/tickets`` (JSON: user_id for a sign-in token, or email_address for
   an invitation).
 - ``GET /__admin/clock``, ``POST /__admin/clock`` (JSON: advance_seconds, or set (epoch
@@ -25,7 +27,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mock_server.domain import identifiers as ids
-from mock_server.domain import passwords, tickets, users, wallets
+from mock_server.domain import mfa, passwords, tickets, users, wallets
 from mock_server.domain.models import OutboxMessage, Session, SignIn, User
 from mock_server.errors import FapiError, error_item, not_found
 from mock_server.store.base import Tx
@@ -46,6 +48,11 @@ class SeedUser(BaseModel):
     public_metadata: dict[str, Any] = Field(default_factory=dict)
     unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
     web3_wallets: list[str] = Field(default_factory=list)
+    # Second factors, already enrolled: a base32 TOTP secret, plain backup codes (stored
+    # hashed), and phone numbers reserved for second-factor codes.
+    totp_secret: str | None = None
+    backup_codes: list[str] = Field(default_factory=list)
+    second_factor_phone_numbers: list[str] = Field(default_factory=list)
 
 
 class ClockChange(BaseModel):
@@ -141,7 +148,7 @@ async def create_user(request: Request) -> Response:
     for email in seed.email_addresses:
         if not ids.is_email(email):
             problems.append(error_item("form_param_format_invalid", param="email_addresses"))
-    for phone in seed.phone_numbers:
+    for phone in [*seed.phone_numbers, *seed.second_factor_phone_numbers]:
         if not ids.is_phone(phone):
             problems.append(error_item("form_param_format_invalid", param="phone_numbers"))
     if not (seed.email_addresses or seed.phone_numbers or seed.username or seed.web3_wallets):
@@ -159,13 +166,23 @@ async def create_user(request: Request) -> Response:
             rt,
             tx,
             emails=[(e, users.admin_verified()) for e in seed.email_addresses],
-            phones=[(p, users.admin_verified()) for p in seed.phone_numbers],
+            phones=[
+                (p, users.admin_verified())
+                for p in [*seed.phone_numbers, *seed.second_factor_phone_numbers]
+            ],
             username=seed.username,
             password_hash=password_hash,
             first_name=seed.first_name,
             last_name=seed.last_name,
             unsafe_metadata=seed.unsafe_metadata,
             public_metadata=seed.public_metadata,
+        )
+        mfa.seed(
+            rt,
+            user,
+            totp_secret=seed.totp_secret,
+            backup_codes=seed.backup_codes,
+            second_factor_phones=seed.second_factor_phone_numbers,
         )
         for address in seed.web3_wallets:
             wallets.add_verified(rt, tx, user, address)
@@ -328,8 +345,32 @@ async def delete_fault(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def list_sessions(request: Request) -> Response:
+    state = _state(request)
+    rt = state.runtime
+
+    def read(tx: Tx) -> list[dict[str, Any]]:
+        rows = sorted(tx.scan(Session), key=lambda s: s.created_at)
+        return [serialize.session(rt, tx, s) for s in rows]
+
+    data = state.store.transact(read)
+    return JSONResponse({"data": data, "total_count": len(data)})
+
+
+async def inbox_page(request: Request) -> Response:
+    """The inbox page: plain HTML and a little JavaScript over this admin API."""
+    from importlib import resources
+
+    from starlette.responses import HTMLResponse
+
+    page = (resources.files("mock_server.admin") / "inbox.html").read_text("utf-8")
+    return HTMLResponse(page)
+
+
 def admin_routes() -> list[BaseRoute]:
     return [
+        Route("/ui", inbox_page, methods=["GET"]),
+        Route("/sessions", list_sessions, methods=["GET"]),
         Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/faults/{fault_id}", delete_fault, methods=["DELETE"]),
         Route("/outbox", outbox, methods=["GET"]),

@@ -64,6 +64,11 @@ def second_factors(config: Config, user: User) -> list[dict[str, Any]]:
                 factor = _phone_factor("phone_code", phone, user, None)
                 factor["default"] = phone.default_second_factor
                 out.append(factor)
+    if enabled("email_code"):
+        # Clerk's spec lets email_code prove a sign-in's second factor when enabled.
+        for email in user.email_addresses:
+            if _verified(email):
+                out.append(_email_factor("email_code", email, user, None))
     if user.backup_codes and enabled("backup_code"):
         out.append({"strategy": "backup_code"})
     return out

@@ -114,6 +114,10 @@ class User(Entity):
     totp_secret: str | None = None
     totp_verified: bool = False
     totp_last_used_step: int | None = None
+    totp_id: str | None = None
+    totp_created_at: int | None = None
+    mfa_enabled_at: int | None = None
+    mfa_disabled_at: int | None = None
     backup_codes: list[str] = Field(default_factory=list)
     web3_wallets: list[Web3Wallet] = Field(default_factory=list)
     primary_web3_wallet_id: str | None = None
@@ -212,6 +216,8 @@ class Session(Entity):
     second_factor_verified_at: int | None = None
     last_active_organization_id: str | None = None
     reverification: dict[str, Any] | None = None
+    last_active_token: str | None = None
+    tasks: list[str] = Field(default_factory=list)
 
 
 class Client(Entity):
@@ -239,6 +245,8 @@ class OutboxMessage(Entity):
     link: str | None = None
     sent_at: int
     client_id: str | None = None
+    # When the code or link stops working (the inbox page greys it out after that).
+    expire_at: int | None = None
 
 
 class Ticket(Entity):

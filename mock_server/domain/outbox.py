@@ -31,6 +31,7 @@ def deliver(
     code: str | None = None,
     link: str | None = None,
     client_id: str | None = None,
+    expire_at: int | None = None,
 ) -> OutboxMessage:
     app = rt.config.instance.application_name
     title = _PURPOSES.get(purpose, purpose)
@@ -51,6 +52,7 @@ def deliver(
         link=link,
         sent_at=rt.now(),
         client_id=client_id,
+        expire_at=expire_at,
     )
     tx.put(message)
     return message

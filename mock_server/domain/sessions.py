@@ -6,6 +6,7 @@ A created session is active, listed on its client and becomes the client's
 
 from __future__ import annotations
 
+from mock_server.domain import mfa
 from mock_server.domain.models import Client, Session, User
 from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
@@ -40,10 +41,11 @@ def create(
         updated_at=now,
         last_active_at=now,
         expire_at=now + cfg.lifetime_seconds * 1000,
-        abandon_at=now + cfg.lifetime_seconds * 1000,
+        abandon_at=_abandon_at(rt, now),
         first_factor_verified_at=now,
         second_factor_verified_at=now if second_factor else None,
     )
+    mfa.apply_mfa_requirement(rt, user, session)
     tx.put(session)
     client.session_ids.append(session.id)
     client.last_active_session_id = session.id
@@ -55,12 +57,40 @@ def create(
     return session
 
 
+def _abandon_at(rt: Runtime, last_active: int) -> int:
+    """Clerk's inactivity timeout (when configured) or else the end of the lifetime."""
+    cfg = rt.config.sessions
+    timeout = cfg.inactivity_timeout_seconds
+    lifetime = last_active + cfg.lifetime_seconds * 1000
+    return lifetime if timeout is None else min(lifetime, last_active + timeout * 1000)
+
+
 def refresh_status(rt: Runtime, session: Session) -> Session:
-    """An active session past its expiry is expired (read-time, clock-driven)."""
+    """An active session past its expiry is expired, past its inactivity timeout abandoned
+    (read-time, clock-driven)."""
     if session.status in ACTIVE and rt.now() >= session.expire_at:
         session.status = "expired"
         session.updated_at = rt.now()
+    elif session.status in ACTIVE and rt.now() >= session.abandon_at:
+        session.status = "abandoned"
+        session.updated_at = rt.now()
     return session
+
+
+def refresh_client(rt: Runtime, tx: Tx, client: Client) -> Client:
+    """Expire the client's sessions that outlived their lifetime; if the last active one
+    is gone, the client is signed out (``last_active_session_id`` null, ``__client_uat`` 0).
+    """
+    for sid in client.session_ids:
+        session = tx.get(Session, sid)
+        if session is not None:
+            refresh_status(rt, session)
+    last = client.last_active_session_id
+    if last is not None:
+        current = tx.get(Session, last)
+        if current is None or current.status not in ACTIVE:
+            client.last_active_session_id = None
+    return client
 
 
 def owned(rt: Runtime, tx: Tx, client: Client | None, session_id: str) -> Session:
@@ -97,6 +127,7 @@ def touch(rt: Runtime, client: Client, session: Session, organization_id: str | 
         raise FapiError.of("invalid_action_for_session", action="touch", session_id=session.id)
     now = rt.now()
     session.last_active_at = now
+    session.abandon_at = min(session.expire_at, _abandon_at(rt, now))
     session.updated_at = now
     if organization_id is not None:
         session.last_active_organization_id = organization_id or None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from mock_server.domain import identifiers, passkeys, passwords, sessions, tickets, users
 from mock_server.domain.factors import find_factor, first_factors
-from mock_server.domain.models import Client, SignIn, User, Verification
+from mock_server.domain.models import Client, Session, SignIn, User, Verification
 from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
@@ -39,6 +39,18 @@ def _flow(
 def _refuse_when_signed_in(rt: Runtime, tx: Tx, client: Client) -> None:
     if rt.config.instance.single_session_mode and client.last_active_session_id:
         raise FapiError.of("session_exists")
+
+
+def _refuse_when_user_signed_in(rt: Runtime, tx: Tx, client: Client, user: User) -> None:
+    """Adding an account that this client is already signed in to is refused, as on Clerk."""
+    for sid in client.session_ids:
+        other = tx.get(Session, sid)
+        if other is None or other.user_id != user.id:
+            continue
+        if sessions.refresh_status(rt, other).status in sessions.ACTIVE:
+            raise FapiError.of(
+                "identifier_already_signed_in", param="identifier", meta={"session_id": sid}
+            )
 
 
 def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -> SignIn:
@@ -72,6 +84,7 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     if user is None:
         raise FapiError.of("form_identifier_not_found", param="identifier")
     users.check_not_locked(rt, user)
+    _refuse_when_user_signed_in(rt, tx, client, user)
     si.identifier = identifiers.normalize(identifiers.classify(identifier), identifier)
     si.user_id = user.id
     si.status = "needs_first_factor"
@@ -88,6 +101,7 @@ def _with_ticket(rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params
     user = tx.get(User, ticket.user_id or "")
     if user is None:
         raise FapiError.of("ticket_invalid_code")
+    _refuse_when_user_signed_in(rt, tx, client, user)
     si.user_id = user.id
     si.identifier = None
     si.first_factor_verification = Verification(
@@ -119,7 +133,8 @@ def mutable(rt: Runtime, tx: Tx, client: Client | None, sign_in_id: str) -> tupl
 def _user(tx: Tx, si: SignIn) -> User:
     user = tx.get(User, si.user_id or "")
     if user is None:
-        raise FapiError.of("sign_in_no_identification_for_user")
+        # The account went away mid-flow (deleted by an administrator).
+        raise FapiError.of("sign_in_identification_or_user_deleted")
     return user
 
 
@@ -180,6 +195,9 @@ def attempt_first_factor(
     si.first_factor_verification = verified
     if strategy.startswith("reset_password_"):
         si.status = "needs_new_password"
+        # clerk-js may send the new password with the code: one request, straight on.
+        if params.has("password"):
+            return reset_password(rt, tx, client, si, params)
         return si
     return _after_first_factor(rt, tx, client, si, user, strategy)
 
@@ -234,3 +252,45 @@ def complete_by_link(rt: Runtime, tx: Tx, si: SignIn) -> SignIn:
     if si.first_factor_verification is not None:
         si.first_factor_verification.verified_at_client = client.id
     return _after_first_factor(rt, tx, client, si, user, "email_link")
+
+
+def _second_flow(rt: Runtime, tx: Tx, client: Client, si: SignIn, base_url: str) -> FactorFlow:
+    return _flow(rt, tx, client, si, _user(tx, si), base_url)
+
+
+def prepare_second_factor(
+    rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params, base_url: str
+) -> SignIn:
+    """Send the code of a code-based second factor (phone_code, email_code)."""
+    from mock_server.domain import second_factor
+    from mock_server.domain.factors import second_factors
+
+    _require_status(si, "needs_second_factor", action="prepare_second_factor")
+    flow = _second_flow(rt, tx, client, si, base_url)
+    assert flow.user is not None
+    supported = second_factors(rt.config, flow.user)
+    si.second_factor_verification = second_factor.prepare(
+        flow, supported, params, si.second_factor_verification
+    )
+    return si
+
+
+def attempt_second_factor(
+    rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params, base_url: str
+) -> SignIn:
+    """Prove the second factor (totp, backup_code, or a prepared code) and finish."""
+    from mock_server.domain import second_factor
+    from mock_server.domain.factors import second_factors
+
+    _require_status(si, "needs_second_factor", action="attempt_second_factor")
+    flow = _second_flow(rt, tx, client, si, base_url)
+    user = flow.user
+    assert user is not None
+    strategy = params.get("strategy") or ""
+    current = si.second_factor_verification
+    if strategy in second_factor.DIRECT:
+        current = second_factor.fresh_direct(strategy, current)
+        si.second_factor_verification = current
+    second_factor.attempt(flow, second_factors(rt.config, user), current, params)
+    first = si.first_factor_verification.strategy if si.first_factor_verification else strategy
+    return _complete(rt, tx, client, si, user, first, second_factor=True)

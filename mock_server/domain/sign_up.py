@@ -8,7 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.domain import identifiers as ids
-from mock_server.domain import passwords, sessions, sign_up_rules, tickets, users, wallets, web3
+from mock_server.domain import (
+    passwords,
+    sending,
+    sessions,
+    sign_up_rules,
+    tickets,
+    users,
+    wallets,
+    web3,
+)
 from mock_server.domain.models import Client, SignUp, Verification
 from mock_server.errors import ErrorItem, FapiError, error_item, not_found
 from mock_server.runtime import Runtime
@@ -205,22 +214,18 @@ def prepare_verification(
 def _send_code(
     flow: FactorFlow, strategy: str, address: str, is_test: bool, previous: Verification | None
 ) -> Verification:
-    from mock_server.domain import outbox, verification
-
-    issued = verification.issue(
-        flow.rt, strategy, previous=previous, target_id=None, test_identity=is_test
+    return sending.send_code(
+        flow.rt,
+        flow.tx,
+        strategy=strategy,
+        channel="email" if strategy == "email_code" else "sms",
+        address=address,
+        is_test=is_test,
+        previous=previous,
+        target_id=None,
+        purpose="sign_up",
+        client_id=flow.client.id,
     )
-    if not is_test:
-        outbox.deliver(
-            flow.rt,
-            flow.tx,
-            channel="email" if strategy == "email_code" else "sms",
-            to=address,
-            purpose="sign_up",
-            code=issued.secret,
-            client_id=flow.client.id,
-        )
-    return issued
 
 
 def attempt_verification(

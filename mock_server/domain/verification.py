@@ -48,7 +48,7 @@ def issue(
     if secret is None:
         secret = (
             rt.config.test_mode.code
-            if test_identity and rt.config.test_mode.enabled
+            if test_mode_applies(rt, test_identity)
             else rt.rng.digits(cfg.code_length)
         )
     ttl = ttl_seconds if ttl_seconds is not None else cfg.code_ttl_seconds
@@ -62,6 +62,11 @@ def issue(
         target_id=target_id,
         redirect_url=redirect_url,
     )
+
+
+def test_mode_applies(rt: Runtime, test_identity: bool) -> bool:
+    """A Clerk test identity in an instance whose test mode is on: fixed code, nothing sent."""
+    return test_identity and rt.config.test_mode.enabled
 
 
 def is_expired(rt: Runtime, v: Verification) -> bool:

@@ -47,7 +47,7 @@ def delete_passkey(ctx: Ctx) -> Reply:
     _, user = active_session(ctx)
     passkey = passkeys.owned(user, ctx.path_param("passkey_id"))
     passkeys.remove(ctx.rt, ctx.tx, user, passkey)
-    return wrapped(ctx, serialize.removed("passkey", passkey.id))
+    return wrapped(ctx, serialize.deleted_object("passkey", passkey.id))
 
 
 @FAPI.route(

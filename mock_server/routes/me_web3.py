@@ -60,4 +60,4 @@ def delete_web3_wallet(ctx: Ctx) -> Reply:
     _, user = active_session(ctx)
     wallet = wallets.owned(user, ctx.path_param("web3_wallet_id"))
     wallets.remove(ctx.rt, ctx.tx, user, wallet)
-    return wrapped(ctx, serialize.removed("web3_wallet", wallet.id))
+    return wrapped(ctx, serialize.deleted_object("web3_wallet", wallet.id))

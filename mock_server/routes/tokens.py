@@ -26,6 +26,7 @@ def _mint(ctx: Ctx, template: str | None) -> Reply:
         azp=ctx.request.origin,
         template=template,
     )
+    session.last_active_token = jwt  # the session object shows the newest token
     return Reply({"object": "token", "jwt": jwt})
 
 

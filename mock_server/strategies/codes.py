@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.domain import identifiers, outbox, users, verification
+from mock_server.domain import identifiers, sending, users, verification
 from mock_server.domain.models import Verification
 from mock_server.errors import FapiError
 from mock_server.strategies.base import FactorFlow
@@ -41,25 +41,18 @@ class CodeStrategy:
     ) -> Verification:
         channel, address, is_test = _target(flow, factor)
         target_id = factor.get("email_address_id") or factor.get("phone_number_id")
-        issued = verification.issue(
+        return sending.send_code(
             flow.rt,
-            factor["strategy"],
+            flow.tx,
+            strategy=factor["strategy"],
+            channel="email" if channel == "email" else "sms",
+            address=address,
+            is_test=is_test,
             previous=previous,
             target_id=target_id,
-            test_identity=is_test,
+            purpose="reset_password" if factor["strategy"].startswith("reset_") else flow.purpose,
+            client_id=flow.client.id,
         )
-        if not is_test:
-            purpose = "reset_password" if factor["strategy"].startswith("reset_") else flow.purpose
-            outbox.deliver(
-                flow.rt,
-                flow.tx,
-                channel="email" if channel == "email" else "sms",
-                to=address,
-                purpose=purpose,
-                code=issued.secret,
-                client_id=flow.client.id,
-            )
-        return issued
 
     def attempt(
         self, flow: FactorFlow, current: Verification | None, params: Params

@@ -58,6 +58,7 @@ class EmailLinkStrategy:
             purpose=flow.purpose,
             link=link,
             client_id=flow.client.id,
+            expire_at=issued.expire_at,
         )
         return issued
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mock_server.domain import clients
 from mock_server.domain.models import Client
 from mock_server.errors import FapiError
 from mock_server.runtime import Runtime
@@ -53,6 +54,12 @@ class Ctx:
         return self._client
 
     def _lookup(self) -> Client | None:
+        client = self._find()
+        # Sessions expire by the clock, not by a request: bring the client up to date
+        # before anything reads or serializes it.
+        return clients.refresh(self.rt, self.tx, client) if client else None
+
+    def _find(self) -> Client | None:
         token = self.identity.token
         if self.identity.kind == "dev_browser":
             if token is None:

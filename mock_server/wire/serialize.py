@@ -134,8 +134,8 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "delete_self_enabled": True,
         "create_organization_enabled": False,
         "last_active_at": u.last_active_at,
-        "mfa_enabled_at": None,
-        "mfa_disabled_at": None,
+        "mfa_enabled_at": u.mfa_enabled_at,
+        "mfa_disabled_at": u.mfa_disabled_at,
         "legal_accepted_at": None,
     }
 
@@ -186,9 +186,11 @@ def session(rt: Runtime, tx: Tx, s: Session) -> dict[str, Any]:
         "expire_at": s.expire_at,
         "abandon_at": s.abandon_at,
         "last_active_at": s.last_active_at,
-        "last_active_token": None,
+        "last_active_token": (
+            {"object": "token", "jwt": s.last_active_token} if s.last_active_token else None
+        ),
         "actor": None,
-        "tasks": [],
+        "tasks": [{"key": t} for t in s.tasks],
         "last_active_organization_id": s.last_active_organization_id,
         "public_user_data": public_user_data(u) if u else None,
         "factor_verification_age": factor_verification_age(rt, s),
@@ -343,5 +345,59 @@ def passkey(k: Passkey) -> dict[str, Any]:
     }
 
 
-def removed(object_name: str, id_: str) -> dict[str, Any]:
-    return {"object": object_name, "id": id_, "deleted": True}
+# -- second factors and reverification (issue 4) ------------------------------------------
+
+
+def session_reverification(rt: Runtime, tx: Tx, s: Session) -> dict[str, Any]:
+    """The ``session_reverification`` object (the spec's, with the optional ``id``)."""
+    from mock_server.domain import reverification
+
+    rv = reverification.load(s)
+    u = tx.get(User, s.user_id)
+    return {
+        "object": "session_reverification",
+        "id": rv.id,
+        "level": rv.level,
+        "status": rv.status,
+        "supported_first_factors": reverification.supported_first(rt, u) if u else None,
+        "supported_second_factors": reverification.supported_second(rt, u) if u else None,
+        "first_factor_verification": verification(rv.first_factor_verification),
+        "second_factor_verification": verification(rv.second_factor_verification),
+        "session": session(rt, tx, s),
+    }
+
+
+def totp(rt: Runtime, u: User, backup_codes: list[str] | None = None) -> dict[str, Any]:
+    """An enrolment: secret and URI only while unverified, backup codes only when new."""
+    from mock_server.domain import mfa
+
+    pending = not u.totp_verified and u.totp_secret is not None
+    out: dict[str, Any] = {
+        "object": "totp",
+        "id": u.totp_id or "totp",
+        "secret": u.totp_secret if pending else None,
+        "uri": None,
+        "verified": u.totp_verified,
+        "created_at": u.totp_created_at or u.updated_at,
+        "updated_at": u.updated_at,
+    }
+    if pending and u.totp_secret is not None:
+        out["uri"] = mfa.provisioning_uri(rt, u, u.totp_secret)
+    if backup_codes is not None:
+        out["backup_codes"] = backup_codes
+    return out
+
+
+def backup_codes(rt: Runtime, u: User, codes: list[str]) -> dict[str, Any]:
+    now = rt.now()
+    return {
+        "object": "backup_code",
+        "id": rt.new_id("bcode"),
+        "codes": codes,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def deleted_object(obj: str, id_: str) -> dict[str, Any]:
+    return {"object": obj, "id": id_, "deleted": True}

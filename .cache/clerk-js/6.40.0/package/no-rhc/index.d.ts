@@ -1,0 +1,3 @@
+export { Clerk } from '../dist/types/index';
+
+export * from '../dist/types/index';

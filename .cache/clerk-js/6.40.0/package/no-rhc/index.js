@@ -1,0 +1,1 @@
+module.exports = require('../dist/clerk.no-rhc');

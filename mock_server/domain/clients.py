@@ -1,0 +1,31 @@
+"""Bring a client up to date with the clock before a request reads it.
+
+Sessions, sign-ins and sign-ups expire by time, not by a request. A client read after
+that must not still offer them: its expired sessions leave ``sessions`` (and
+``last_active_session_id``), and an abandoned sign-in or sign-up is no longer its
+current one, so ``GET /v1/client`` agrees with ``GET .../sign_ins/{id}`` answering 404.
+"""
+
+from __future__ import annotations
+
+from mock_server.domain import sessions
+from mock_server.domain.models import Client, SignIn, SignUp
+from mock_server.runtime import Runtime
+from mock_server.store.base import Tx
+
+
+def _abandoned(rt: Runtime, flow: SignIn | SignUp | None) -> bool:
+    if flow is None or flow.status == "complete":
+        return False
+    if flow.status != "abandoned" and rt.now() >= flow.abandon_at:
+        flow.status = "abandoned"
+    return flow.status == "abandoned"
+
+
+def refresh(rt: Runtime, tx: Tx, client: Client) -> Client:
+    sessions.refresh_client(rt, tx, client)
+    if client.sign_in_id and _abandoned(rt, tx.get(SignIn, client.sign_in_id)):
+        client.sign_in_id = None
+    if client.sign_up_id and _abandoned(rt, tx.get(SignUp, client.sign_up_id)):
+        client.sign_up_id = None
+    return client

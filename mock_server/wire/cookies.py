@@ -1,0 +1,42 @@
+"""The cookies FAPI sets on a browser that identifies by cookie: ``__client`` and ``__client_uat``.
+
+``__client`` is the client's credential (HttpOnly: only FAPI reads it). ``__client_uat``
+is readable by the page and by the app's backend on its own domain: Clerk's SDKs compare
+it with the session token to decide whether the browser is signed in, so it holds the
+epoch seconds of the client's last sign-in while a session is active, and ``0`` when the
+client is signed out (or has no client at all).
+"""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from mock_server.domain import sessions
+from mock_server.domain.models import Client, Session
+from mock_server.runtime import Runtime
+from mock_server.store.base import Tx
+
+CLIENT_UAT_COOKIE = "__client_uat"
+
+
+def client_uat(tx: Tx, client: Client | None) -> int:
+    """Epoch seconds of the newest active session's sign-in; 0 when signed out."""
+    if client is None or client.last_active_session_id is None:
+        return 0
+    started = [
+        s.created_at
+        for sid in client.session_ids
+        if (s := tx.get(Session, sid)) is not None and s.status in sessions.ACTIVE
+    ]
+    return max(started) // 1000 if started else 0
+
+
+def set_client_uat(response: Response, rt: Runtime, value: int) -> None:
+    response.set_cookie(
+        CLIENT_UAT_COOKIE,
+        str(value),
+        max_age=rt.config.sessions.client_cookie_days * 86_400,
+        httponly=False,
+        samesite="lax",
+        path="/",
+    )
