@@ -1,10 +1,15 @@
-"""``/v1/me/passkeys``: register a passkey (options, then attestation), rename, remove."""
+"""``/v1/me/passkeys``: register a passkey (options, then attestation), rename, remove.
+
+Registering and removing are sensitive actions (Clerk's reverification guide): they need
+a recently verified session, else 403 ``session_reverification_required``.
+"""
 
 from __future__ import annotations
 
 from mock_server.domain import passkeys
 from mock_server.domain.models import Passkey
 from mock_server.routes.me import active_session
+from mock_server.routes.me_security import guarded
 from mock_server.routing import FAPI, Reply
 from mock_server.wire import serialize
 from mock_server.wire.context import Ctx
@@ -21,7 +26,7 @@ def _reply(ctx: Ctx, passkey: Passkey) -> Reply:
 @FAPI.route("POST", PASSKEYS, response="envelopes/passkey")
 def post_passkey(ctx: Ctx) -> Reply:
     """Start registering a passkey: its verification's nonce holds the creation options."""
-    _, user = active_session(ctx)
+    _, user = guarded(ctx)
     label = serialize.primary_identifier(user)
     return _reply(ctx, passkeys.start_registration(ctx.rt, user, label))
 
@@ -44,7 +49,7 @@ def patch_passkey(ctx: Ctx) -> Reply:
 @FAPI.route("DELETE", PASSKEY, response="envelopes/deleted_object")
 def delete_passkey(ctx: Ctx) -> Reply:
     """Remove a passkey; its credential no longer signs in."""
-    _, user = active_session(ctx)
+    _, user = guarded(ctx)
     passkey = passkeys.owned(user, ctx.path_param("passkey_id"))
     passkeys.remove(ctx.rt, ctx.tx, user, passkey)
     return wrapped(ctx, serialize.deleted_object("passkey", passkey.id))

@@ -1,10 +1,15 @@
-"""``/v1/me/web3_wallets``: add a wallet, prove it with a signature, remove it."""
+"""``/v1/me/web3_wallets``: add a wallet, prove it with a signature, remove it.
+
+Adding and removing are sensitive actions (Clerk's reverification guide): they need a
+recently verified session, else 403 ``session_reverification_required``.
+"""
 
 from __future__ import annotations
 
 from mock_server.domain import wallets
 from mock_server.domain.models import Web3Wallet
 from mock_server.routes.me import active_session
+from mock_server.routes.me_security import guarded
 from mock_server.routing import FAPI, Reply
 from mock_server.wire import serialize
 from mock_server.wire.context import Ctx
@@ -21,7 +26,7 @@ def _reply(ctx: Ctx, wallet: Web3Wallet) -> Reply:
 @FAPI.route("POST", WALLETS, response="envelopes/web3_wallet")
 def post_web3_wallets(ctx: Ctx) -> Reply:
     """Add an (unverified) wallet address to the current user."""
-    _, user = active_session(ctx)
+    _, user = guarded(ctx)
     return _reply(ctx, wallets.add(ctx.rt, ctx.tx, user, ctx.params.get("web3_wallet")))
 
 
@@ -57,7 +62,7 @@ def attempt_web3_wallet_verification(ctx: Ctx) -> Reply:
 @FAPI.route("DELETE", WALLET, response="envelopes/deleted_object")
 def delete_web3_wallet(ctx: Ctx) -> Reply:
     """Remove a wallet (and its sign-in factor) from the current user."""
-    _, user = active_session(ctx)
+    _, user = guarded(ctx)
     wallet = wallets.owned(user, ctx.path_param("web3_wallet_id"))
     wallets.remove(ctx.rt, ctx.tx, user, wallet)
     return wrapped(ctx, serialize.deleted_object("web3_wallet", wallet.id))

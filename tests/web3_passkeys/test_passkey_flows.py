@@ -327,3 +327,41 @@ def test_an_assertion_is_accepted_only_when_its_counter_goes_up(counters: list[i
         if expected:
             stored = counter
     assert mock.state.validation_failures == []
+
+
+def test_a_stale_session_reverifies_with_its_passkey_before_adding_another(
+    mock: Mock, authenticator: SoftwareAuthenticator
+) -> None:
+    browser = mock.browser()
+    path, request = start_sign_in(browser)
+    session_id = attempt(browser, path, authenticator.get(request)).json()["response"][
+        "created_session_id"
+    ]
+    window = mock.state.runtime.config.reverification.window_minutes
+    mock.advance(window * 60 + 1)
+    for guarded_call in (("POST", "/v1/me/passkeys"), ("POST", "/v1/me/web3_wallets")):
+        assert browser.error(403, *guarded_call) == "session_reverification_required"
+
+    verify = f"/v1/client/sessions/{session_id}/verify"
+    started = browser.ok("POST", verify, data={"level": "first_factor"})["response"]
+    assert {"strategy": "passkey"} in started["supported_first_factors"]
+    prepared = browser.ok("POST", verify + "/prepare_first_factor", data={"strategy": "passkey"})
+    options = prepared["response"]["first_factor_verification"]["nonce"]
+    wrong = browser.call(
+        "POST",
+        verify + "/attempt_first_factor",
+        data={
+            "strategy": "passkey",
+            "public_key_credential": authenticator.get(options, origin="https://evil.example"),
+        },
+    )
+    assert wrong.json()["errors"][0]["code"] == "passkey_authentication_failure"
+    done = browser.ok(
+        "POST",
+        verify + "/attempt_first_factor",
+        data={"strategy": "passkey", "public_key_credential": authenticator.get(options)},
+    )
+    assert done["response"]["status"] == "complete"
+    assert browser.ok("POST", "/v1/me/passkeys")["response"]["verification"]["status"] == (
+        "unverified"
+    )
