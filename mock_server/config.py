@@ -229,6 +229,57 @@ class EnterpriseSsoSettings(_Section):
     sp_base_url: str | None = None
 
 
+Web3Strategy = Literal[
+    "web3_metamask_signature",
+    "web3_coinbase_wallet_signature",
+    "web3_okx_wallet_signature",
+    "web3_base_signature",
+    "web3_solana_signature",
+]
+
+
+class Web3Settings(_Section):
+    """Wallet sign-in and sign-up (on by default; ``/v1/environment`` publishes it).
+
+    The message to sign is a Sign-In-With-Ethereum (EIP-4361) text for ``domain`` /
+    ``uri`` (default: the host and URL of ``instance.home_url``); its nonce is single
+    use and expires after ``nonce_ttl_seconds``.
+    """
+
+    enabled: bool = True
+    strategies: tuple[Web3Strategy, ...] = (
+        "web3_metamask_signature",
+        "web3_coinbase_wallet_signature",
+        "web3_okx_wallet_signature",
+        "web3_base_signature",
+        "web3_solana_signature",
+    )
+    nonce_ttl_seconds: int = Field(default=600, ge=1)
+    domain: str | None = None
+    uri: str | None = None
+    statement: str = "Sign in with your wallet."
+    evm_chain_id: int = Field(default=1, ge=1)
+    solana_chain_id: str = "mainnet"
+
+
+class PasskeySettings(_Section):
+    """WebAuthn relying party (on by default).
+
+    ``origins`` are the page origins a ceremony may come from; empty means the origin of
+    ``instance.home_url``. With ``any_localhost_port`` an RP id of ``localhost`` also
+    accepts ``http://localhost:<any port>`` (dev servers move around).
+    """
+
+    enabled: bool = True
+    rp_id: str = "localhost"
+    rp_name: str | None = None
+    origins: tuple[str, ...] = ()
+    any_localhost_port: bool = True
+    challenge_ttl_seconds: int = Field(default=300, ge=1)
+    user_verification: Literal["required", "preferred", "discouraged"] = "preferred"
+    attestation: Literal["none", "indirect", "direct"] = "none"
+
+
 class Config(_Section):
     """The whole instance; ``faults`` are ``mock_server.faults.FaultRule`` tables."""
 
@@ -247,6 +298,8 @@ class Config(_Section):
     mfa: MfaSettings = MfaSettings()
     cors: CorsSettings = CorsSettings()
     server: ServerSettings = ServerSettings()
+    web3: Web3Settings = Web3Settings()
+    passkeys: PasskeySettings = PasskeySettings()
     faults: tuple[FaultRule, ...] = ()
     oauth: OAuthSettings = OAuthSettings()
     enterprise_sso: EnterpriseSsoSettings = EnterpriseSsoSettings()

@@ -307,6 +307,20 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "No enterprise SSO connection is configured for this email address.",
     ),
     "internal_clerk_error": ErrorSpec(500, "Oops, an unexpected error occurred", "{detail}"),
+    # Passkeys (codes and statuses: Clerk's FAPI errors page; texts other than
+    # passkey_invalid_verification's are the mock's own, Clerk's were not found)
+    "passkey_authentication_failure": ErrorSpec(
+        400, "Passkey authentication failed", "The passkey could not be verified: {reason}"
+    ),
+    "passkey_invalid_verification": ErrorSpec(
+        400, "invalid verification", "Passkey verification contains invalid nonce"
+    ),
+    "passkey_not_registered": ErrorSpec(
+        404, "Passkey not registered", "This passkey is not registered with any account."
+    ),
+    "passkey_invalid_public_key_credential": ErrorSpec(
+        422, "is invalid", "The public key credential is invalid: {reason}"
+    ),
 }
 
 

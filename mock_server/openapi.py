@@ -19,7 +19,7 @@ from mock_server import routes as _routes  # noqa: F401 - registers the operatio
 from mock_server.routing import FAPI, Operation
 
 COMPONENTS = "#/components/schemas/"
-_PATH_PARAM = re.compile(r"{([a-z_]+)}")
+_PATH_PARAM = re.compile(r"{([a-z0-9_]+)}")
 _ERROR_STATUSES = ("400", "401", "403", "404", "405", "422", "429")
 
 # (operation id) -> {link name: (target operation id, {target parameter: runtime expression})}

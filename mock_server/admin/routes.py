@@ -4,7 +4,8 @@
   ``DELETE /__admin/outbox``: every email and SMS the mock "sent", with its code or link.
 - ``POST /__admin/users`` (JSON: email_addresses, phone_numbers, username, password,
   first_name, last_name; second factors: totp_secret, backup_codes,
-  second_factor_phone_numbers), ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
+  second_factor_phone_numbers; web3_wallets),
+  ``GET /__admin/users``, ``GET|DELETE /__admin/users/{id}``.
 - ``POST /__admin/tickets`` (JSON: user_id for a sign-in token, or email_address for
   an invitation).
 - ``GET /__admin/clock``, ``POST /__admin/clock`` (JSON: advance_seconds, or set (epoch
@@ -26,7 +27,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mock_server.domain import identifiers as ids
-from mock_server.domain import mfa, passwords, tickets, users
+from mock_server.domain import mfa, passwords, tickets, users, wallets
 from mock_server.domain.models import OutboxMessage, Session, SignIn, User
 from mock_server.errors import FapiError, error_item, not_found
 from mock_server.store.base import Tx
@@ -46,6 +47,7 @@ class SeedUser(BaseModel):
     last_name: str | None = None
     public_metadata: dict[str, Any] = Field(default_factory=dict)
     unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
+    web3_wallets: list[str] = Field(default_factory=list)
     # Second factors, already enrolled: a base32 TOTP secret, plain backup codes (stored
     # hashed), and phone numbers reserved for second-factor codes.
     totp_secret: str | None = None
@@ -149,7 +151,7 @@ async def create_user(request: Request) -> Response:
     for phone in [*seed.phone_numbers, *seed.second_factor_phone_numbers]:
         if not ids.is_phone(phone):
             problems.append(error_item("form_param_format_invalid", param="phone_numbers"))
-    if not (seed.email_addresses or seed.phone_numbers or seed.username):
+    if not (seed.email_addresses or seed.phone_numbers or seed.username or seed.web3_wallets):
         problems.append(error_item("form_param_missing", param="email_addresses"))
     if problems:
         raise FapiError(422, problems)
@@ -182,6 +184,8 @@ async def create_user(request: Request) -> Response:
             backup_codes=seed.backup_codes,
             second_factor_phones=seed.second_factor_phone_numbers,
         )
+        for address in seed.web3_wallets:
+            wallets.add_verified(rt, tx, user, address)
         return serialize.user(rt, user)
 
     return JSONResponse(state.store.transact(create), status_code=201)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.config import Config
+from mock_server.domain import passkeys, wallets
 from mock_server.domain.identifiers import mask_email, mask_phone
 from mock_server.domain.models import EmailAddress, PhoneNumber, User
 
@@ -48,6 +49,8 @@ def first_factors(
                 _phone_factor("reset_password_phone_code", p, user, identifier) for p in phones
             )
     out.extend(sso_factors(config, user))
+    out.extend(wallets.first_factors(config, user))
+    out.extend(passkeys.first_factors(config, user))
     return out
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-IdentifierKind = Literal["email_address", "phone_number", "username"]
+from mock_server.domain import web3
+
+IdentifierKind = Literal["email_address", "phone_number", "username", "web3_wallet"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -55,6 +57,8 @@ def classify(value: str) -> IdentifierKind:
     text = value.strip()
     if "@" in text:
         return "email_address"
+    if web3.kind_of(text) is not None:
+        return "web3_wallet"
     if _PHONEISH.match(text):
         return "phone_number"
     return "username"
@@ -65,6 +69,8 @@ def normalize(kind: IdentifierKind, value: str) -> str:
         return normalize_email(value)
     if kind == "phone_number":
         return normalize_phone(value)
+    if kind == "web3_wallet":
+        return web3.normalize(value)
     return value.strip().lower()
 
 

@@ -85,6 +85,17 @@ class ExternalAccount(BaseModel):
     updated_at: int
 
 
+class Web3Wallet(BaseModel):
+    """A wallet address the user proved (or is proving) to hold, by signing a message."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    web3_wallet: str
+    verification: Verification | None = None
+    created_at: int
+    updated_at: int
+
+
 class SamlAccount(BaseModel):
     """A SAML identity (NameID at one connection) linked to a user."""
 
@@ -97,6 +108,26 @@ class SamlAccount(BaseModel):
     last_name: str | None = None
     verification: Verification | None = None
     last_authenticated_at: int | None = None
+    created_at: int
+    updated_at: int
+
+
+class Passkey(BaseModel):
+    """A WebAuthn credential: its id and COSE public key (base64url) and last counter.
+
+    Until the attestation is verified ``credential_id`` is None and the verification
+    holds the creation challenge.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    credential_id: str | None = None
+    public_key: str | None = None
+    sign_count: int = 0
+    transports: list[str] = Field(default_factory=list)
+    verification: Verification | None = None
+    last_used_at: int | None = None
     created_at: int
     updated_at: int
 
@@ -120,6 +151,9 @@ class User(Entity):
     mfa_enabled_at: int | None = None
     mfa_disabled_at: int | None = None
     backup_codes: list[str] = Field(default_factory=list)
+    web3_wallets: list[Web3Wallet] = Field(default_factory=list)
+    primary_web3_wallet_id: str | None = None
+    passkeys: list[Passkey] = Field(default_factory=list)
     public_metadata: dict[str, Any] = Field(default_factory=dict)
     unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
     failed_attempts: int = 0
@@ -136,6 +170,12 @@ class User(Entity):
 
     def phone(self, id_: str) -> PhoneNumber | None:
         return next((p for p in self.phone_numbers if p.id == id_), None)
+
+    def wallet(self, id_: str) -> Web3Wallet | None:
+        return next((w for w in self.web3_wallets if w.id == id_), None)
+
+    def passkey(self, id_: str) -> Passkey | None:
+        return next((k for k in self.passkeys if k.id == id_), None)
 
     @property
     def has_second_factor(self) -> bool:
@@ -186,6 +226,8 @@ class SignUp(Entity):
     unsafe_metadata: dict[str, Any] = Field(default_factory=dict)
     email_address_verification: Verification | None = None
     phone_number_verification: Verification | None = None
+    web3_wallet: str | None = None
+    web3_wallet_verification: Verification | None = None
     legal_accepted_at: int | None = None
     created_user_id: str | None = None
     created_session_id: str | None = None

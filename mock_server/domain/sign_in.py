@@ -4,6 +4,8 @@
     (none) --create{identifier}----------------> needs_first_factor
     (none) --create{identifier, password}------> complete | needs_second_factor
     (none) --create{strategy=ticket, ticket}---> complete | needs_second_factor
+    (none) --create{strategy=passkey}----------> needs_first_factor (discoverable: the
+           assertion's credential names the user; attempt -> complete | needs_second_factor)
     needs_first_factor --prepare/attempt-------> complete | needs_second_factor
     needs_first_factor --attempt reset code----> needs_new_password --reset--> complete | ...
     needs_second_factor --attempt 2nd factor---> complete
@@ -15,7 +17,7 @@ does not exist (404).
 
 from __future__ import annotations
 
-from mock_server.domain import identifiers, passwords, sessions, sso, tickets, users
+from mock_server.domain import identifiers, passkeys, passwords, sessions, sso, tickets, users
 from mock_server.domain.factors import find_factor, first_factors
 from mock_server.domain.models import Client, Session, SignIn, User, Verification
 from mock_server.errors import FapiError, not_found
@@ -71,6 +73,11 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
     if strategy is not None and strategy not in FIRST_FACTOR:
         raise FapiError.of("form_param_value_invalid", param="strategy", value=strategy)
     identifier = params.get("identifier")
+    if identifier is None and strategy == "passkey":
+        # Discoverable passkey: any credential of this RP; it names its own account.
+        si.status = "needs_first_factor"
+        si.first_factor_verification = passkeys.request_challenge(rt, [])
+        return si
     if identifier is None:
         if strategy is not None or params.has("password"):
             raise FapiError.of("form_param_missing", param="identifier")
@@ -176,6 +183,11 @@ def attempt_first_factor(
     if strategy is None:
         raise FapiError.of("form_param_missing", param="strategy")
     _require_status(si, "needs_first_factor", action="attempt_first_factor")
+    if strategy == "passkey" and si.user_id is None:
+        raw = params.get("public_key_credential")
+        found = passkeys.authenticate(rt, tx, si.first_factor_verification, raw, None)
+        si.user_id = found.id
+        return _after_first_factor(rt, tx, client, si, found, strategy)
     user = _user(tx, si)
     implementation = FIRST_FACTOR.get(strategy)
     factor = find_factor(first_factors(rt.config, user, si.identifier), strategy)

@@ -17,6 +17,8 @@ from mock_server.domain import (
     sso_accounts,
     tickets,
     users,
+    wallets,
+    web3,
 )
 from mock_server.domain.models import Client, SignUp, Verification
 from mock_server.errors import ErrorItem, FapiError, error_item, not_found
@@ -128,6 +130,9 @@ def _apply(rt: Runtime, tx: Tx, su: SignUp, params: Params) -> None:
                 errors.extend(policy)
             else:
                 su.password_hash = passwords.hash_password(password, rt.config.passwords.kdf_log_n)
+    wallet_problem = wallets.apply_sign_up(rt, tx, su, params.get("web3_wallet"))
+    if wallet_problem is not None:
+        errors.append(wallet_problem)
     metadata = params.json_object("unsafe_metadata")
     if metadata is not None:
         su.unsafe_metadata = metadata
@@ -210,6 +215,8 @@ def prepare_verification(
             ids.is_test_phone(su.phone_number),
             su.phone_number_verification,
         )
+    elif strategy in web3.STRATEGIES:
+        wallets.prepare_sign_up(rt, su, strategy)
     else:
         raise FapiError.of("form_param_value_invalid", param="strategy", value=strategy)
     return su
@@ -238,6 +245,9 @@ def attempt_verification(
     strategy = params.get("strategy")
     if strategy is None:
         raise FapiError.of("form_param_missing", param="strategy")
+    if strategy in web3.STRATEGIES:
+        wallets.attempt_sign_up(rt, su, strategy, params.get("signature"))
+        return _settle(rt, tx, client, su)
     if strategy == "email_code":
         current = su.email_address_verification
     elif strategy == "phone_code":
@@ -276,8 +286,11 @@ def _settle(rt: Runtime, tx: Tx, client: Client, su: SignUp) -> SignUp:
         last_name=su.last_name,
         unsafe_metadata=su.unsafe_metadata,
     )
+    wallets.attach_sign_up_wallet(rt, tx, su, user)
     strategy = (
-        su.email_address_verification.strategy
+        su.web3_wallet_verification.strategy
+        if su.web3_wallet_verification and not su.email_address_verification
+        else su.email_address_verification.strategy
         if su.email_address_verification
         else su.phone_number_verification.strategy
         if su.phone_number_verification

@@ -42,6 +42,8 @@ def fields(config: Config, su: SignUp) -> Fields:
         unverified.append("email_address")
     if su.phone_number and not _is_verified(su.phone_number_verification):
         unverified.append("phone_number")
+    if su.web3_wallet and not _is_verified(su.web3_wallet_verification):
+        unverified.append("web3_wallet")
     return Fields(required, optional, missing, unverified)
 
 

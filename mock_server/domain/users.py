@@ -22,7 +22,7 @@ def _key(kind: ids.IdentifierKind, value: str) -> str:
 def find_by_identifier(tx: Tx, value: str) -> User | None:
     kind = ids.classify(value)
     user_id = resolve(tx, INDEX, _key(kind, value))
-    if user_id is None and kind == "phone_number":
+    if user_id is None and kind in ("phone_number", "web3_wallet"):
         # "12345" style usernames are not allowed by default, but a username that
         # merely looks phone-like is still worth a second look.
         user_id = resolve(tx, INDEX, _key("username", value))
@@ -49,6 +49,9 @@ def unindex_user(tx: Tx, user: User) -> None:
         unpoint(tx, INDEX, _key("phone_number", p.phone_number))
     if user.username:
         unpoint(tx, INDEX, _key("username", user.username))
+    for w in user.web3_wallets:
+        if resolve(tx, INDEX, _key("web3_wallet", w.web3_wallet)) == user.id:
+            unpoint(tx, INDEX, _key("web3_wallet", w.web3_wallet))
 
 
 def admin_verified() -> Verification:

@@ -68,15 +68,33 @@ def _attributes(config: Config) -> dict[str, Any]:
             verifications=["phone_code"],
         ),
         "username": _attribute(user_on, user_req),
-        "web3_wallet": _attribute(False, False),
+        "web3_wallet": _attribute(
+            config.web3.enabled,
+            False,
+            first_factors=config.web3.strategies,
+            verifications=config.web3.strategies,
+        ),
         "first_name": _attribute(*_toggle(config, "first_name")),
         "last_name": _attribute(*_toggle(config, "last_name")),
         "password": _attribute(pw_on, pw_req),
         "authenticator_app": _attribute("totp" in sf, False, second_factors=["totp"]),
         "ticket": _attribute("ticket" in ff, False),
         "backup_code": _attribute("backup_code" in sf, False, second_factors=["backup_code"]),
-        "passkey": _attribute(False, False),
+        "passkey": _attribute(
+            config.passkeys.enabled,
+            False,
+            first_factors=["passkey"],
+            verifications=["passkey"],
+        ),
     }
+
+
+def _extra_first_factors(config: Config) -> list[str]:
+    """Strategies enabled by their own config sections (web3, passkeys)."""
+    out: list[str] = list(config.web3.strategies) if config.web3.enabled else []
+    if config.passkeys.enabled:
+        out.append("passkey")
+    return out
 
 
 def _auth_config(config: Config) -> dict[str, Any]:
@@ -97,7 +115,7 @@ def _auth_config(config: Config) -> dict[str, Any]:
         "password": attrs.password,
         "identification_requirements": [identification],
         "identification_strategies": identification,
-        "first_factors": list(config.strategies.first_factors),
+        "first_factors": [*config.strategies.first_factors, *_extra_first_factors(config)],
         "second_factors": list(config.strategies.second_factors),
         "email_address_verification_strategies": list(config.strategies.email_verification),
         "single_session_mode": config.instance.single_session_mode,
@@ -227,8 +245,8 @@ def _user_settings(config: Config) -> dict[str, Any]:
             "enumeration_protection": {"enabled": False},
         },
         "passkey_settings": {
-            "allow_autofill": False,
-            "show_sign_in_button": False,
+            "allow_autofill": config.passkeys.enabled,
+            "show_sign_in_button": config.passkeys.enabled,
             "satisfies_second_factor": False,
         },
     }

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.config import Config
-from mock_server.domain import factors
+from mock_server.domain import factors, web3
 from mock_server.domain.models import (
     Client,
     EmailAddress,
     ExternalAccount,
+    Passkey,
     PhoneNumber,
     SamlAccount,
     Session,
@@ -22,6 +23,7 @@ from mock_server.domain.models import (
     SignUp,
     User,
     Verification,
+    Web3Wallet,
 )
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
@@ -34,6 +36,8 @@ _OBJECT = {
     "totp": "verification_totp",
     "backup_code": "verification_backup_code",
     "admin": "verification_admin",
+    "passkey": "verification_passkey",
+    **{strategy: "verification_web3" for strategy in web3.STRATEGIES},
 }
 # Kinds whose spec stub is closed and has no failed/expired status.
 _TWO_STATE = {"password", "totp", "backup_code"}
@@ -55,6 +59,11 @@ def verification(v: Verification | None) -> dict[str, Any] | None:
     }
     if v.strategy == "email_link" and v.verified_at_client:
         out["verified_at_client"] = v.verified_at_client
+    if v.strategy in web3.STRATEGIES:
+        out["nonce"] = v.nonce
+        out["message"] = v.message
+    if v.strategy == "passkey" and v.nonce is not None and v.status == "unverified":
+        out["nonce"] = v.nonce  # the WebAuthn options, as JSON text
     return _sso_verification(v, out)
 
 
@@ -99,15 +108,15 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "has_image": False,
         "primary_email_address_id": u.primary_email_address_id,
         "primary_phone_number_id": u.primary_phone_number_id,
-        "primary_web3_wallet_id": None,
+        "primary_web3_wallet_id": u.primary_web3_wallet_id,
         "password_enabled": u.password_hash is not None,
         "two_factor_enabled": two_factor,
         "totp_enabled": u.totp_verified,
         "backup_code_enabled": bool(u.backup_codes),
         "email_addresses": [_linked(email_address(e), u) for e in u.email_addresses],
         "phone_numbers": [phone_number(p) for p in u.phone_numbers],
-        "web3_wallets": [],
-        "passkeys": [],
+        "web3_wallets": [web3_wallet(w) for w in u.web3_wallets],
+        "passkeys": [passkey(k) for k in u.passkeys if k.credential_id is not None],
         "external_accounts": [external_account(a) for a in u.external_accounts],
         "saml_accounts": [saml_account(rt, a) for a in u.saml_accounts],
         "enterprise_accounts": [],
@@ -140,6 +149,9 @@ def primary_identifier(u: User) -> str:
     phone = u.phone(u.primary_phone_number_id or "")
     if phone:
         return phone.phone_number
+    wallet = u.wallet(u.primary_web3_wallet_id or "")
+    if wallet and not u.username:
+        return wallet.web3_wallet
     return u.username or ""
 
 
@@ -199,6 +211,10 @@ def _supported_identifiers(config: Config) -> list[str]:
         out.append("phone_number")
     if attrs.username != "off":
         out.append("username")
+    if config.web3.enabled:
+        out.append("web3_wallet")
+    if config.passkeys.enabled:
+        out.append("passkey")
     return out
 
 
@@ -255,13 +271,16 @@ def sign_up(rt: Runtime, su: SignUp) -> dict[str, Any]:
                 su.email_address_verification, list(rt.config.strategies.email_verification)
             ),
             "phone_number": sign_up_verification(su.phone_number_verification, ["phone_code"]),
-            "web3_wallet": None,
+            "web3_wallet": sign_up_verification(
+                su.web3_wallet_verification,
+                web3.enabled_strategies(rt.config, su.web3_wallet) if su.web3_wallet else [],
+            ),
             "external_account": verification(su.external_account_verification),
         },
         "username": su.username,
         "email_address": su.email_address,
         "phone_number": su.phone_number,
-        "web3_wallet": None,
+        "web3_wallet": su.web3_wallet,
         "password_enabled": su.password_hash is not None,
         "has_password": su.password_hash is not None,
         "first_name": su.first_name,
@@ -302,6 +321,29 @@ def client(rt: Runtime, tx: Tx, c: Client | None) -> dict[str, Any] | None:
         "captcha_bypass": False,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+    }
+
+
+def web3_wallet(w: Web3Wallet) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "object": "web3_wallet",
+        "web3_wallet": w.web3_wallet,
+        "verification": verification(w.verification),
+        "created_at": w.created_at,
+        "updated_at": w.updated_at,
+    }
+
+
+def passkey(k: Passkey) -> dict[str, Any]:
+    return {
+        "id": k.id,
+        "object": "passkey",
+        "name": k.name,
+        "last_used_at": k.last_used_at,
+        "verification": verification(k.verification),
+        "created_at": k.created_at,
+        "updated_at": k.updated_at,
     }
 
 

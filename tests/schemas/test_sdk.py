@@ -23,7 +23,7 @@ from schemas import sdk
 _SDK_BY_LOCATION = {loc: name for name, loc in sdk.locations().items()}
 
 
-def to_sdk(instance: Any, *, keep_object: bool = False) -> Any:
+def to_sdk(instance: Any, *, keep_object: bool = False, keep_keys: bool = False) -> Any:
     """What clerk-js exposes for a wire payload, as JSON: camelCase keys, no ``object``,
     ``*_at`` milliseconds as the ISO 8601 string ``JSON.stringify(date)`` gives."""
     if isinstance(instance, list):
@@ -38,8 +38,11 @@ def to_sdk(instance: Any, *, keep_object: bool = False) -> Any:
         if key.endswith("_at") and isinstance(value, int) and not isinstance(value, bool):
             stamp = datetime.fromtimestamp(value / 1000, tz=UTC)
             out[sdk.camel(key)] = stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        elif keep_keys:
+            out[key] = to_sdk(value)
         else:
-            out[sdk.property_name(stem, key)] = to_sdk(value)
+            # user_settings.social is a map keyed by strategy: clerk-js keeps those keys.
+            out[sdk.property_name(stem, key)] = to_sdk(value, keep_keys=key == "social")
     return out
 
 
