@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import anyio
 import httpx
 from _pytest.outcomes import Skipped
 
+from fixtures.asgi import SyncASGITransport
 from fixtures.identities import is_test_identity
 
 #: Clerk's documented code for test identities (``+clerk_test`` emails, 555-01NN phones).
@@ -308,21 +308,6 @@ def _retry_after(response: httpx.Response) -> float:
         return 1.0
 
 
-class _AsgiBridge(httpx.BaseTransport):
-    """A sync transport onto an ASGI app: the checks stay synchronous, no socket opened."""
-
-    def __init__(self, app: Any) -> None:
-        self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def go() -> httpx.Response:
-            response = await self.inner.handle_async_request(request)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content)
-
-        return anyio.run(go)
-
-
 def default_mock_app() -> Any:
     """A fresh mock as the suites expect it: test profile (no rate limits), cheap KDF,
     every body checked against schemas/ by the mock itself too."""
@@ -344,7 +329,7 @@ def mock_app(config_path: str) -> Any:
 
 def InProcessTarget(app: Any = None) -> Target:
     """The mock (or any ASGI app) driven in-process through httpx's ASGI transport."""
-    transport = _AsgiBridge(app if app is not None else default_mock_app())
+    transport = SyncASGITransport(app if app is not None else default_mock_app())
     http = httpx.Client(transport=transport, base_url="http://mock.test")
     return Target(name="in-process mock", http=http, has_admin=True)
 

@@ -148,6 +148,8 @@ def clerk_page(browser: Any, site: Browserside) -> Iterator[Any]:
     site.admin.post("/__admin/reset")
     browser.clear_cookies()
     page = browser.new_page()
+    page.set_default_timeout(20_000)
+    page.set_default_navigation_timeout(20_000)
     log: list[str] = []
     page.on("pageerror", lambda exc: log.append(f"pageerror: {exc}"))
     page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text[:300]}"))
@@ -158,7 +160,7 @@ def clerk_page(browser: Any, site: Browserside) -> Iterator[Any]:
     assert page.evaluate("window.Clerk.loaded") is True, log
     page.fapi_log = log
     yield page
-    page.close()
+    page.close(run_before_unload=False)
 
 
 def run_in_page(page: Any, script: str, arg: Any = None, timeout_ms: int = 20_000) -> Any:

@@ -71,7 +71,7 @@ def test_sign_in_with_password_then_sign_out(clerk_page: Any, site: Browserside)
     assert signed_in == {"status": "complete", "name": "Pat", "session": "active"}
     signed_out = run_in_page(
         clerk_page,
-        """async () => { await window.Clerk.signOut();
+        """async () => { await window.Clerk.signOut(() => {});
             return { user: window.Clerk.user, session: window.Clerk.session }; }""",
     )
     assert signed_out == {"user": None, "session": None}

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from fixtures.asgi import SyncASGITransport
 from mock_server.app import build_app
 from mock_server.config import load_config
 from suites.fuzz.checks import OUR_CHECKS
@@ -34,21 +34,7 @@ APP = build_app(
 )
 
 
-class Bridge(httpx.BaseTransport):
-    def __init__(self, app: Any) -> None:
-        self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def go() -> httpx.Response:
-            response = await self.inner.handle_async_request(request)
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=await response.aread()
-            )
-
-        return anyio.run(go)
-
-
-TARGET = prepare(httpx.Client(transport=Bridge(APP), base_url="http://mock.test"))
+TARGET = prepare(httpx.Client(transport=SyncASGITransport(APP), base_url="http://mock.test"))
 BEFORE = armed(TARGET)
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 FUZZ = settings(

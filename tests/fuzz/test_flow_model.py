@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import anyio
 import httpx
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -29,6 +28,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from fixtures.asgi import SyncASGITransport
 from mock_server.app import build_app
 from mock_server.config import load_config
 
@@ -57,20 +57,6 @@ VERIFICATION_MOVES = {
 }
 
 
-class Bridge(httpx.BaseTransport):
-    def __init__(self, app: Any) -> None:
-        self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def go() -> httpx.Response:
-            response = await self.inner.handle_async_request(request)
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=await response.aread()
-            )
-
-        return anyio.run(go)
-
-
 @dataclass
 class Browser:
     http: httpx.Client
@@ -90,7 +76,9 @@ class FlowModel(RuleBasedStateMachine):
             seed=11,
             validate_responses=True,
         )
-        self.admin = httpx.Client(transport=Bridge(self.app), base_url="http://mock.test")
+        self.admin = httpx.Client(
+            transport=SyncASGITransport(self.app), base_url="http://mock.test"
+        )
         self.sent = 0
         self.emails = ["ann@example.com", "bob+clerk_test@example.com"]
         self.new_emails = 0
@@ -153,7 +141,9 @@ class FlowModel(RuleBasedStateMachine):
 
     @rule(target=browsers)
     def open_browser(self) -> Browser:
-        return Browser(httpx.Client(transport=Bridge(self.app), base_url="http://mock.test"))
+        return Browser(
+            httpx.Client(transport=SyncASGITransport(self.app), base_url="http://mock.test")
+        )
 
     @rule(b=browsers, who=st.integers(0, 2))
     def start_sign_in(self, b: Browser, who: int) -> None:

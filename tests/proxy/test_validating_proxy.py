@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import orjson
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fixtures.asgi import SyncASGITransport
 from mock_server.app import build_app
 from mock_server.config import load_config
 from mock_server.proxy.app import Violation, build_proxy_app
@@ -19,22 +19,6 @@ from mock_server.proxy.recording import Recorder, load
 from mock_server.proxy.replay import ReplayTransport, UnmatchedRequest, seed_payloads
 
 PASSWORD = "correct horse battery staple"
-
-
-class Bridge(httpx.BaseTransport):
-    """Drive an ASGI app (here: the proxy) from a sync httpx client, in-process."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=True)  # type: ignore[arg-type]
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def go() -> httpx.Response:
-            response = await self.inner.handle_async_request(request)
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=await response.aread()
-            )
-
-        return anyio.run(go)
 
 
 def _mock() -> Any:
@@ -80,11 +64,16 @@ def _through(
         recorder=recorder,
         on_violation=on_violation,
     )
-    return httpx.Client(transport=Bridge(proxy), base_url="http://proxy.test"), proxy
+    return httpx.Client(
+        transport=SyncASGITransport(proxy, raise_app_exceptions=True), base_url="http://proxy.test"
+    ), proxy
 
 
 def _seed(upstream: Any) -> None:
-    with httpx.Client(transport=Bridge(upstream), base_url="http://upstream.test") as admin:
+    with httpx.Client(
+        transport=SyncASGITransport(upstream, raise_app_exceptions=True),
+        base_url="http://upstream.test",
+    ) as admin:
         made = admin.post(
             "/__admin/users",
             json={
@@ -195,7 +184,9 @@ def test_a_recording_replays_as_a_transport_and_seeds_a_mock(tmp_path: Path) -> 
             "public_metadata": {},
         }
     ]
-    with httpx.Client(transport=Bridge(fresh), base_url="http://fresh.test") as admin:
+    with httpx.Client(
+        transport=SyncASGITransport(fresh, raise_app_exceptions=True), base_url="http://fresh.test"
+    ) as admin:
         for payload in payloads:
             assert admin.post("/__admin/users", json=payload).status_code == 201
         users = admin.get("/__admin/users").json()["data"]

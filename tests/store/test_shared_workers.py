@@ -11,32 +11,16 @@ from collections.abc import Iterator
 from itertools import count
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 
+from fixtures.asgi import SyncASGITransport
 from mock_server.app import build_app
 from mock_server.config import load_config
 from mock_server.store.redis import RedisStore
 
 _ns = count()
 PASSWORD = "correct horse battery staple"
-
-
-class Bridge(httpx.BaseTransport):
-    """A sync httpx transport into an ASGI app, in-process (cookies handled by httpx)."""
-
-    def __init__(self, app: Any) -> None:
-        self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def go() -> httpx.Response:
-            response = await self.inner.handle_async_request(request)
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=await response.aread()
-            )
-
-        return anyio.run(go)
 
 
 @pytest.fixture
@@ -53,7 +37,7 @@ def workers(redis_url: str) -> Iterator[tuple[Any, Any]]:
 
 def _switching_client(a: Any, b: Any) -> httpx.Client:
     """One browser whose requests alternate between the two workers."""
-    transports = [Bridge(a), Bridge(b)]
+    transports = [SyncASGITransport(a), SyncASGITransport(b)]
     turn = count()
 
     class RoundRobin(httpx.BaseTransport):
@@ -89,7 +73,7 @@ def test_a_flow_can_hop_between_workers(workers: tuple[Any, Any]) -> None:
 
 def test_a_code_used_on_one_worker_is_refused_on_the_other(workers: tuple[Any, Any]) -> None:
     a, b = workers
-    with httpx.Client(transport=Bridge(a), base_url="http://mock.test") as on_a:
+    with httpx.Client(transport=SyncASGITransport(a), base_url="http://mock.test") as on_a:
         on_a.post("/__admin/users", json={"email_addresses": ["bo@example.com"]})
         sign_in = on_a.post("/v1/client/sign_ins", data={"identifier": "bo@example.com"}).json()[
             "response"
@@ -106,7 +90,9 @@ def test_a_code_used_on_one_worker_is_refused_on_the_other(workers: tuple[Any, A
             ).status_code
             == 200
         )
-    with httpx.Client(transport=Bridge(b), base_url="http://mock.test", cookies=cookies) as on_b:
+    with httpx.Client(
+        transport=SyncASGITransport(b), base_url="http://mock.test", cookies=cookies
+    ) as on_b:
         again = on_b.post(
             f"/v1/client/sign_ins/{sign_in}/attempt_first_factor",
             data={"strategy": "email_code", "code": code},
@@ -118,8 +104,8 @@ def test_a_code_used_on_one_worker_is_refused_on_the_other(workers: tuple[Any, A
 def test_the_clock_is_shared(workers: tuple[Any, Any]) -> None:
     a, b = workers
     with (
-        httpx.Client(transport=Bridge(a), base_url="http://a") as on_a,
-        httpx.Client(transport=Bridge(b), base_url="http://b") as on_b,
+        httpx.Client(transport=SyncASGITransport(a), base_url="http://a") as on_a,
+        httpx.Client(transport=SyncASGITransport(b), base_url="http://b") as on_b,
     ):
         on_a.post("/__admin/clock", json={"set": 1_900_000_000_000, "freeze": True})
         assert on_b.get("/__admin/clock").json()["now"] == 1_900_000_000_000
