@@ -12,6 +12,7 @@ import httpx
 import pytest
 import uvicorn
 
+from fixtures.asgi import SyncASGITransport
 from mock_server.app import build_app
 from mock_server.config import load_config
 from mock_server.faults import FaultRule
@@ -25,28 +26,11 @@ def _client(app: Any) -> httpx.Client:
 
 
 def _app(seed: int | None = 1, **config: Any) -> Any:
-    return build_app(
-        load_config(profile="test", **config), seed=seed, validate_responses=False
-    )  # TODO-validate
+    return build_app(load_config(profile="test", **config), seed=seed, validate_responses=False)
 
 
 def _sync(app: Any) -> httpx.Client:
-    # ASGITransport is async-only; drive it through a tiny sync bridge.
-    import anyio
-
-    class Bridge(httpx.BaseTransport):
-        def __init__(self) -> None:
-            self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            async def go() -> httpx.Response:
-                response = await self.inner.handle_async_request(request)
-                body = await response.aread()
-                return httpx.Response(response.status_code, headers=response.headers, content=body)
-
-            return anyio.run(go)
-
-    return httpx.Client(transport=Bridge(), base_url="http://mock.test")
+    return httpx.Client(transport=SyncASGITransport(app), base_url="http://mock.test")
 
 
 def test_an_error_rule_answers_clerk_shaped_5xx() -> None:

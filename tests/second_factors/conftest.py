@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import anyio
 import httpx
 import pyotp
 import pytest
 from starlette.applications import Starlette
 
+from fixtures.asgi import SyncASGITransport
 from mock_server.app import MockState, build_app
 from mock_server.config import load_config
 
@@ -27,22 +27,8 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 START_MS = 1_800_000_000_000  # a step boundary: 1_800_000_000 s is a multiple of 30
 
 
-class _Bridge(httpx.BaseTransport):
-    """A synchronous transport over ``httpx.ASGITransport`` (the app runs in-process)."""
-
-    def __init__(self, app: Starlette) -> None:
-        self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def go() -> httpx.Response:
-            r = await self.inner.handle_async_request(request)
-            return httpx.Response(r.status_code, headers=r.headers, content=await r.aread())
-
-        return anyio.run(go)
-
-
 def _client(app: Starlette) -> httpx.Client:
-    return httpx.Client(transport=_Bridge(app), base_url="http://mock.test")
+    return httpx.Client(transport=SyncASGITransport(app), base_url="http://mock.test")
 
 
 def _official_spec() -> Any | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 import httpx
 import jwt
 import pytest
 
+from fixtures.asgi import SyncASGITransport
 from mock_server.app import build_app
 from mock_server.config import load_config
 
@@ -21,17 +21,7 @@ def signed_in() -> tuple[httpx.Client, Any, str]:
         load_config(profile="test", passwords={"kdf_log_n": 4}), seed=5, validate_responses=True
     )
 
-    class Bridge(httpx.BaseTransport):
-        inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            async def go() -> httpx.Response:
-                r = await self.inner.handle_async_request(request)
-                return httpx.Response(r.status_code, headers=r.headers, content=await r.aread())
-
-            return anyio.run(go)
-
-    client = httpx.Client(transport=Bridge(), base_url="http://mock.test")
+    client = httpx.Client(transport=SyncASGITransport(app), base_url="http://mock.test")
     client.post(
         "/__admin/users", json={"email_addresses": ["tess@example.com"], "password": PASSWORD}
     )
