@@ -8,18 +8,14 @@ current one, so ``GET /v1/client`` agrees with ``GET .../sign_ins/{id}`` answeri
 
 from __future__ import annotations
 
-from mock_server.domain import sessions
+from mock_server.domain import flows, sessions
 from mock_server.domain.models import Client, SignIn, SignUp
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
 
 
 def _abandoned(rt: Runtime, flow: SignIn | SignUp | None) -> bool:
-    if flow is None or flow.status == "complete":
-        return False
-    if flow.status != "abandoned" and rt.now() >= flow.abandon_at:
-        flow.status = "abandoned"
-    return flow.status == "abandoned"
+    return flow is not None and flows.abandoned(rt, flow)
 
 
 def refresh(rt: Runtime, tx: Tx, client: Client) -> Client:

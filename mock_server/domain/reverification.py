@@ -36,13 +36,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from mock_server.domain import second_factor
-from mock_server.domain.factors import find_factor, first_factors, second_factors
+from mock_server.domain.factors import first_factors, second_factors
 from mock_server.domain.models import Client, Session, User, Verification
 from mock_server.errors import FapiError
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
 from mock_server.strategies.base import FactorFlow
-from mock_server.strategies.registry import FIRST_FACTOR
+from mock_server.strategies.registry import choose
 from mock_server.wire.request import Params
 
 Level = Literal["first_factor", "second_factor", "multi_factor"]
@@ -119,17 +119,13 @@ def prepare_first_factor(
     strategy = params.get("strategy")
     if strategy is None:
         raise FapiError.of("form_param_missing", param="strategy")
-    implementation = FIRST_FACTOR.get(strategy)
-    factor = find_factor(
-        supported_first(rt, user),
+    implementation, factor = choose(
         strategy,
+        supported_first(rt, user),
         email_address_id=params.get("email_address_id"),
         phone_number_id=params.get("phone_number_id"),
+        to_prepare=True,
     )
-    if implementation is None or factor is None:
-        raise FapiError.of("strategy_for_user_invalid", param="strategy")
-    if not implementation.needs_prepare:
-        raise FapiError.of("verification_strategy_invalid", param="strategy")
     rv.first_factor_verification = implementation.prepare(
         _flow(rt, tx, client, session, user), factor, params, rv.first_factor_verification
     )
@@ -145,9 +141,7 @@ def attempt_first_factor(
     strategy = params.get("strategy")
     if strategy is None:
         raise FapiError.of("form_param_missing", param="strategy")
-    implementation = FIRST_FACTOR.get(strategy)
-    if implementation is None or find_factor(supported_first(rt, user), strategy) is None:
-        raise FapiError.of("strategy_for_user_invalid", param="strategy")
+    implementation, _ = choose(strategy, supported_first(rt, user))
     try:
         rv.first_factor_verification = implementation.attempt(
             _flow(rt, tx, client, session, user), rv.first_factor_verification, params

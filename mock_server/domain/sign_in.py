@@ -17,14 +17,23 @@ does not exist (404).
 
 from __future__ import annotations
 
-from mock_server.domain import identifiers, passkeys, passwords, sessions, sso, tickets, users
-from mock_server.domain.factors import find_factor, first_factors
+from mock_server.domain import (
+    flows,
+    identifiers,
+    passkeys,
+    passwords,
+    sessions,
+    sso,
+    tickets,
+    users,
+)
+from mock_server.domain.factors import first_factors
 from mock_server.domain.models import Client, Session, SignIn, User, Verification
 from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
 from mock_server.strategies.base import FactorFlow
-from mock_server.strategies.registry import FIRST_FACTOR
+from mock_server.strategies.registry import FIRST_FACTOR, choose
 from mock_server.wire.request import Params
 
 SECOND_FACTOR_STATUSES = frozenset({"needs_second_factor", "needs_client_trust"})
@@ -114,14 +123,7 @@ def _with_ticket(rt: Runtime, tx: Tx, client: Client, si: SignIn, params: Params
 
 def owned(rt: Runtime, tx: Tx, client: Client | None, sign_in_id: str) -> SignIn:
     """The client's own, live sign-in; anything else does not exist (404)."""
-    si = tx.get(SignIn, sign_in_id)
-    if si is None or client is None or si.client_id != client.id:
-        raise not_found("sign in", sign_in_id)
-    if si.status != "complete" and rt.now() >= si.abandon_at:
-        si.status = "abandoned"
-    if si.status == "abandoned":
-        raise not_found("sign in", sign_in_id)
-    return si
+    return flows.owned(rt, tx, client, SignIn, sign_in_id, "sign in")
 
 
 def mutable(rt: Runtime, tx: Tx, client: Client | None, sign_in_id: str) -> tuple[SignIn, Client]:
@@ -159,17 +161,13 @@ def prepare_first_factor(
         return si
     _require_status(si, "needs_first_factor", action="prepare_first_factor")
     user = _user(tx, si)
-    implementation = FIRST_FACTOR.get(strategy)
-    factor = find_factor(
-        first_factors(rt.config, user, si.identifier),
+    implementation, factor = choose(
         strategy,
+        first_factors(rt.config, user, si.identifier),
         email_address_id=params.get("email_address_id"),
         phone_number_id=params.get("phone_number_id"),
+        to_prepare=True,
     )
-    if implementation is None or factor is None:
-        raise FapiError.of("strategy_for_user_invalid", param="strategy")
-    if not implementation.needs_prepare:
-        raise FapiError.of("verification_strategy_invalid", param="strategy")
     si.first_factor_verification = implementation.prepare(
         _flow(rt, tx, client, si, user, base_url), factor, params, si.first_factor_verification
     )
@@ -189,10 +187,7 @@ def attempt_first_factor(
         si.user_id = found.id
         return _after_first_factor(rt, tx, client, si, found, strategy)
     user = _user(tx, si)
-    implementation = FIRST_FACTOR.get(strategy)
-    factor = find_factor(first_factors(rt.config, user, si.identifier), strategy)
-    if implementation is None or factor is None:
-        raise FapiError.of("strategy_for_user_invalid", param="strategy")
+    implementation, _ = choose(strategy, first_factors(rt.config, user, si.identifier))
     verified = implementation.attempt(
         _flow(rt, tx, client, si, user, base_url), si.first_factor_verification, params
     )

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.domain import identifiers as ids
 from mock_server.domain import (
+    flows,
     passwords,
     sending,
     sessions,
@@ -20,6 +20,7 @@ from mock_server.domain import (
     wallets,
     web3,
 )
+from mock_server.domain import identifiers as ids
 from mock_server.domain.models import Client, SignUp, Verification
 from mock_server.errors import ErrorItem, FapiError, error_item, not_found
 from mock_server.runtime import Runtime
@@ -77,14 +78,8 @@ def update(
 
 
 def owned(rt: Runtime, tx: Tx, client: Client | None, sign_up_id: str) -> SignUp:
-    su = tx.get(SignUp, sign_up_id)
-    if su is None or client is None or su.client_id != client.id:
-        raise not_found("sign up", sign_up_id)
-    if su.status != "complete" and rt.now() >= su.abandon_at:
-        su.status = "abandoned"
-    if su.status == "abandoned":
-        raise not_found("sign up", sign_up_id)
-    return su
+    """The client's own, live sign-up; anything else does not exist (404)."""
+    return flows.owned(rt, tx, client, SignUp, sign_up_id, "sign up")
 
 
 def mutable(rt: Runtime, tx: Tx, client: Client | None, sign_up_id: str) -> tuple[SignUp, Client]:
