@@ -24,9 +24,10 @@ import tempfile
 from pathlib import Path
 
 CLERK_JS_VERSION = "6.40.0"
+# 1.36.0 is the @clerk/ui release known to work with clerk-js 6.40.0.
+CLERK_UI_VERSION = "1.36.0"
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".cache" / "clerk-js" / CLERK_JS_VERSION
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -56,36 +57,54 @@ def publishable_key(host: str) -> str:
     return "pk_test_" + base64.b64encode(f"{host}$".encode()).decode().rstrip("=")
 
 
-def clerk_js_dist() -> Path:
-    """The unpacked ``dist/`` of the pinned clerk-js, fetched with ``npm pack`` if needed."""
-    bundle = CACHE / "package" / "dist" / "clerk.browser.js"
+def npm_dist(package: str, version: str, entry: str) -> Path:
+    """The unpacked ``dist/`` of a pinned npm package, fetched with ``npm pack`` if needed.
+
+    ``npm pack`` rather than ``npm install``: the browser bundles are self-contained, and
+    ``npm install @clerk/ui`` fails on this registry (a dependency of it is missing), while
+    the packed tarball alone is all a page needs. ``entry`` is a file that must be in
+    ``dist/`` once unpacked.
+    """
+    cache = ROOT / ".cache" / package.rsplit("/", 1)[-1] / version
+    bundle = cache / "package" / "dist" / entry
     if bundle.exists():
         return bundle.parent
     npm = shutil.which("npm")
     if npm is None:
         raise Unavailable(
-            f"@clerk/clerk-js@{CLERK_JS_VERSION} is not in {CACHE} and npm is "
-            "not installed to fetch it (.ci/run does it)"
+            f"{package}@{version} is not in {cache} and npm is not installed to fetch it"
         )
-    CACHE.mkdir(parents=True, exist_ok=True)
+    cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(
-            [npm, "pack", f"@clerk/clerk-js@{CLERK_JS_VERSION}", "--pack-destination", tmp],
+            [npm, "pack", f"{package}@{version}", "--pack-destination", tmp],
             capture_output=True,
             text=True,
             timeout=300,
             check=False,
         )
         if done.returncode != 0:
-            raise Unavailable(
-                f"npm pack @clerk/clerk-js@{CLERK_JS_VERSION} failed: {done.stderr.strip()[:300]}"
-            )
+            raise Unavailable(f"npm pack {package}@{version} failed: {done.stderr.strip()[:300]}")
         tarball = next(Path(tmp).glob("*.tgz"))
         with tarfile.open(tarball) as archive:
-            archive.extractall(CACHE, filter="data")
+            archive.extractall(cache, filter="data")
     if not bundle.exists():
-        raise Unavailable(f"{bundle} missing after unpacking clerk-js")
+        raise Unavailable(f"{bundle} missing after unpacking {package}")
     return bundle.parent
+
+
+def clerk_js_dist() -> Path:
+    """The pinned ``@clerk/clerk-js`` browser bundle's directory."""
+    return npm_dist("@clerk/clerk-js", CLERK_JS_VERSION, "clerk.browser.js")
+
+
+def clerk_ui_dist() -> Path:
+    """The pinned ``@clerk/ui`` (the prebuilt components) browser bundle's directory.
+
+    ``ui.browser.js`` defines ``window.__internal_ClerkUICtor``, which the page hands to
+    ``Clerk.load({ ui: { ClerkUI } })``.
+    """
+    return npm_dist("@clerk/ui", CLERK_UI_VERSION, "ui.browser.js")
 
 
 def chromium() -> Path:
