@@ -8,7 +8,10 @@ hands its credential back the way the caller identified itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from starlette.requests import Request
 
 from mock_server.domain import clients
 from mock_server.domain.models import Client
@@ -22,16 +25,48 @@ CLIENT_TOKEN = "client_token"
 DEV_BROWSER = "dev_browser"
 
 
-@dataclass
 class RequestInfo:
-    method: str
-    path: str
-    query: dict[str, str]
-    path_params: dict[str, str]
-    headers: dict[str, str]
-    origin: str | None
-    remote: str
-    base_url: str
+    """The HTTP request as handlers read it, each part worked out on first use.
+
+    Most handlers read none of it, and building the URL, header and query dicts up front
+    cost as much as a whole ``GET /v1/environment`` handler.
+    """
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        self.method: str = request.method
+        self.path_params: dict[str, str] = dict(request.path_params)
+
+    @cached_property
+    def path(self) -> str:
+        return self._request.url.path
+
+    @cached_property
+    def query(self) -> dict[str, str]:
+        return dict(self._request.query_params)
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        return dict(self._request.headers)
+
+    @cached_property
+    def origin(self) -> str | None:
+        return self._request.headers.get("origin")
+
+    @cached_property
+    def remote(self) -> str:
+        return client_ip(self._request)
+
+    @cached_property
+    def base_url(self) -> str:
+        """The FAPI root as the caller sees it: under the proxy path when mounted there."""
+        base_url = str(self._request.base_url).rstrip("/")
+        mount: str = self._request.scope.get("root_path", "")
+        return base_url + mount if mount and not base_url.endswith(mount) else base_url
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @dataclass

@@ -59,8 +59,10 @@ def test_a_read_is_a_private_copy_until_the_unit_commits() -> None:
         mine = tx.get(Client, "client_a")
         assert mine is not None
         mine.session_ids.append("sess_new")
-        # Another unit of work would still see the committed row, not this copy.
-        return list(store._tables["clients"]["client_a"].session_ids)
+        # Another unit of work (the lock is re-entrant) still sees the committed row.
+        committed = store.transact(lambda other: other.get(Client, "client_a"))
+        assert committed is not None
+        return list(committed.session_ids)
 
     assert store.transact(peek_while_changing) == []
     after = store.transact(lambda tx: tx.get(Client, "client_a"))
