@@ -85,7 +85,11 @@ class MethodOverride:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and b"_method" in scope.get("query_string", b"")
+        ):
             from urllib.parse import parse_qs
 
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 import string
+from functools import lru_cache
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -20,12 +21,20 @@ def _os_choice(alphabet: str, n: int) -> str:
     tenth of a sign-in request. Bytes at or above the largest multiple of the alphabet's
     size are dropped (rejection sampling), so every character stays equally likely.
     """
+    table, dropped = _tables(alphabet)
+    out = b""
+    while len(out) < n:
+        out += secrets.token_bytes(n + n // 2).translate(table, dropped)
+    return out[:n].decode("ascii")
+
+
+@lru_cache(maxsize=8)
+def _tables(alphabet: str) -> tuple[bytes, bytes]:
+    """``bytes.translate`` tables: byte b -> alphabet[b % size], and the bytes to drop."""
     size = len(alphabet)
     limit = 256 - 256 % size
-    out: list[str] = []
-    while len(out) < n:
-        out.extend(alphabet[b % size] for b in secrets.token_bytes(n + n // 2) if b < limit)
-    return "".join(out[:n])
+    table = bytes(ord(alphabet[b % size]) for b in range(256))
+    return table, bytes(range(limit, 256))
 
 
 class Randomness:

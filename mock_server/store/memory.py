@@ -19,7 +19,7 @@ from mock_server.clock import Clock
 from mock_server.domain.models import TABLES, Entity
 from mock_server.errors import CommittedFapiError
 from mock_server.store.base import Tx
-from mock_server.store.retention import expires_at
+from mock_server.store.retention import depends_on, expires_at
 
 E = TypeVar("E", bound=Entity)
 T = TypeVar("T")
@@ -31,16 +31,20 @@ class Row(NamedTuple):
     json: str
     # Epoch ms after which the row is dropped (``store/retention.py``); None: kept.
     expires_at: int | None
+    # (table, id) of the row this one goes with: it is dropped when that one is gone.
+    depends_on: tuple[str, str] | None = None
 
 
 def _row(entity: Entity) -> Row:
-    return Row(entity.model_dump_json(), expires_at(entity))
+    return Row(entity.model_dump_json(), expires_at(entity), depends_on(entity))
 
 
 class MemoryTx:
     def __init__(self, tables: dict[str, dict[str, Row]]) -> None:
         self._tables = tables
         self._staged: dict[tuple[str, str], Any] = {}
+        # The JSON each row was read as: a row that comes out the same is not rewritten.
+        self._read: dict[tuple[str, str], str] = {}
 
     def get(self, kind: type[E], id_: str) -> E | None:
         key = (kind.table, id_)
@@ -53,6 +57,7 @@ class MemoryTx:
         copy = kind.model_validate_json(row.json)
         # Later reads in this unit see (and mutate) the same private copy.
         self._staged[key] = copy
+        self._read[key] = row.json
         return copy
 
     def put(self, entity: Entity) -> None:
@@ -78,8 +83,10 @@ class MemoryTx:
         for (table, id_), value in self._staged.items():
             if value is _DELETED:
                 self._tables[table].pop(id_, None)
-            else:
-                self._tables[table][id_] = _row(value)
+                continue
+            row = _row(value)
+            if row.json != self._read.get((table, id_)):
+                self._tables[table][id_] = row
 
 
 class MemoryStore:
@@ -114,7 +121,8 @@ class MemoryStore:
             self.sweep()
 
     def sweep(self) -> int:
-        """Drop every entity whose retention (``store/retention.py``) has passed."""
+        """Drop every entity whose retention (``store/retention.py``) has passed, then
+        the rows that only went with one of them."""
         now = self._clock.now_ms()
         dropped = 0
         with self._lock:
@@ -127,6 +135,17 @@ class MemoryStore:
                 for key in dead:
                     del rows[key]
                 dropped += len(dead)
+            tables = self._tables
+            for rows in tables.values():
+                orphans = [
+                    key
+                    for key, row in rows.items()
+                    if row.depends_on is not None
+                    and row.depends_on[1] not in tables[row.depends_on[0]]
+                ]
+                for key in orphans:
+                    del rows[key]
+                dropped += len(orphans)
         return dropped
 
     def export(self) -> dict[str, Any]:

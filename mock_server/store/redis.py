@@ -41,6 +41,11 @@ class RedisTx:
         self._ns = ns
         self._staged: dict[tuple[str, str], Any] = {}
         self._watched: set[str] = set()
+        # The JSON each entity was read as. An entity that comes out the same is not
+        # written back: a read-only request then writes nothing, so concurrent reads of
+        # one client on several workers no longer invalidate each other's WATCH and
+        # retry. (Its TTL stays the one set when it last changed.)
+        self._read: dict[tuple[str, str], str] = {}
 
     def _key(self, table: str, id_: str) -> str:
         return f"{self._ns}:{table}:{id_}"
@@ -62,6 +67,7 @@ class RedisTx:
             return None
         entity = kind.model_validate_json(raw)
         self._staged[table_key] = entity
+        self._read[table_key] = raw.decode() if isinstance(raw, bytes) else str(raw)
         return entity
 
     def put(self, entity: Entity) -> None:
@@ -95,7 +101,10 @@ class RedisTx:
                 pipe.delete(key)
                 pipe.srem(index, id_)
                 continue
-            pipe.set(key, value.model_dump_json())
+            text = value.model_dump_json()
+            if text == self._read.get((table, id_)):
+                continue
+            pipe.set(key, text)
             pipe.sadd(index, id_)
             deadline = expires_at(value)
             if deadline is not None:

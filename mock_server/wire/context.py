@@ -8,7 +8,7 @@ hands its credential back the way the caller identified itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from starlette.requests import Request
@@ -60,9 +60,39 @@ class RequestInfo:
     @cached_property
     def base_url(self) -> str:
         """The FAPI root as the caller sees it: under the proxy path when mounted there."""
-        base_url = str(self._request.base_url).rstrip("/")
-        mount: str = self._request.scope.get("root_path", "")
-        return base_url + mount if mount and not base_url.endswith(mount) else base_url
+        scope = self._request.scope
+        host = next((value for key, value in scope["headers"] if key == b"host"), None)
+        root_path: str = scope.get("root_path", "")
+        return _base_url(
+            scope.get("scheme", "http"),
+            host,
+            scope.get("server"),
+            root_path,
+            scope.get("app_root_path", root_path),
+        )
+
+
+@lru_cache(maxsize=256)
+def _base_url(
+    scheme: str,
+    host: bytes | None,
+    server: tuple[str, int | None] | None,
+    root_path: str,
+    app_root_path: str,
+) -> str:
+    """Starlette's ``base_url`` depends on these scope entries alone, and a server sees
+    few distinct ones, so it is worked out (by Starlette itself) once per combination."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "scheme": scheme,
+        "server": server,
+        "root_path": root_path,
+        "app_root_path": app_root_path,
+        "path": "/",
+        "headers": [(b"host", host)] if host is not None else [],
+    }
+    base_url = str(Request(scope).base_url).rstrip("/")
+    return base_url + root_path if root_path and not base_url.endswith(root_path) else base_url
 
 
 def client_ip(request: Request) -> str:
