@@ -375,7 +375,7 @@ def build_app(
     state = MockState(
         runtime=runtime,
         store=store,
-        limiter=RateLimiter(config, clock),
+        limiter=RateLimiter(config, clock, store.hits()),
         validate_responses=validate_responses,
         faults=FaultInjector(seed=seed, configured=config.faults),
     )

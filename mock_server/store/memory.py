@@ -19,6 +19,7 @@ from mock_server.clock import Clock
 from mock_server.domain.models import TABLES, Entity
 from mock_server.errors import CommittedFapiError
 from mock_server.store.base import Tx
+from mock_server.store.hits import MemoryHitLog
 from mock_server.store.retention import depends_on, expires_at
 
 E = TypeVar("E", bound=Entity)
@@ -98,6 +99,10 @@ class MemoryStore:
         self._clock: Clock = Clock()
         self._sweep_every = sweep_every
         self._commits = 0
+        self._hits = MemoryHitLog()
+
+    def hits(self) -> MemoryHitLog:
+        return self._hits
 
     def bind(self, clock: Clock) -> Clock:
         self._clock = clock
