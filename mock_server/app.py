@@ -384,14 +384,18 @@ def build_app(
 
     fapi = _fapi_routes()
     proxy = config.server.proxy_path.rstrip("/")
-    routes: list[BaseRoute] = [
+    others: list[BaseRoute] = [
         Route("/openapi.json", _openapi, methods=["GET"]),
         Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         Mount("/__admin", routes=admin_routes()),
         Mount("/__idp", routes=idp_routes()),
         *([Mount(proxy, routes=fapi)] if proxy else []),
-        *fapi,
     ]
+    # Every FAPI path starts with /v1/, which none of the others can match (unless the
+    # proxy path is put under /v1), so asking FAPI first changes no answer and spares
+    # the busiest requests four or five regex matches.
+    fapi_first = not proxy.startswith("/v1")
+    routes = [*fapi, *others] if fapi_first else [*others, *fapi]
     app = Starlette(
         routes=routes,
         lifespan=_persistence(state, state_file) if state_file else None,

@@ -78,3 +78,8 @@ def test_a_route_the_trie_cannot_describe_is_always_asked() -> None:
     for path in ("/files/a/b", "/v1/x.xml", "/v1/x", "/nope"):
         scope = _scope("GET", path)
         assert _indexed(index, scope) == _linear(routes, scope), path
+
+
+def test_fapi_paths_stay_under_v1_so_they_may_be_asked_first() -> None:
+    """build_app asks the FAPI routes before /__admin, /__idp and the proxy mount."""
+    assert all(path.startswith("/v1/") for path in PATHS)
