@@ -1,15 +1,21 @@
 """Load benchmark: the mock against the bare-server ceiling, side by side, in one run.
 
-Each target runs under uvicorn (uvloop + httptools, one worker) on 127.0.0.1 and is driven
-by wrk (Debian's package) for a fixed duration. Reported per row: requests (or flows) per
-second, p50/p99 latency, and the ratio to the ceiling's request rate. Flows are three
-requests each; their ratio counts requests. Optional rows: the mock with
-``--validate-responses`` (the cost of self-validation) and with two workers on Redis.
+Every target runs under uvicorn (uvloop + httptools) on 127.0.0.1 at the same time and
+is driven by wrk (Debian's package). The rows are measured in rounds: each round runs
+every row for ``--duration`` seconds, the ceiling included, so a machine shared with
+other work slows all rows alike; a row's figure is the median over the rounds, and its
+ratio the median of its per-round ratios to that round's ceiling. Flows are three
+requests each; their ratio counts requests, against the ceiling at the same concurrency.
 
-    python benchmarks/load.py [--duration 5] [--connections 16] [--redis]
+    python benchmarks/load.py [--duration 3] [--rounds 3] [--connections 16]
+                              [--baseline /path/to/other/checkout] [--redis] [--no-validate]
 
-Bounded: about (rows x duration) seconds plus start-up. Not a test: figures depend on the
-machine; the ratios are what to compare.
+``--baseline`` adds the same rows for the mock served from another source tree (e.g.
+the main branch), interleaved with this one: before and after in one run. ``--redis``
+adds the mock on a Redis store (``redis-server`` on a free port) with one and with two
+workers, and the memory store's one worker is the row to compare them with.
+
+Not a test: figures depend on the machine; the ratios are what to compare.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -42,15 +50,22 @@ def _free_port() -> int:
 class Server:
     proc: subprocess.Popen[bytes]
     base: str
+    # Credentials of a signed-in native client (``Authorization``), for the signed-in row.
+    token: str = ""
 
     def stop(self) -> None:
         self.proc.terminate()
-        self.proc.wait(timeout=15)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
-def _wait(base: str, path: str) -> None:
+def _wait(base: str, path: str, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{base}: the server exited with {proc.returncode}")
         try:
             if httpx.get(base + path, timeout=1).status_code < 500:
                 return
@@ -79,12 +94,16 @@ def start_ceiling() -> Server:
         cwd=HERE,
     )
     base = f"http://127.0.0.1:{port}"
-    _wait(base, "/ceiling")
+    _wait(base, "/ceiling", proc)
     return Server(proc, base)
 
 
-def start_mock(config: Path, *extra: str) -> Server:
+def start_mock(config: Path, *extra: str, source: Path | None = None) -> Server:
+    """``fapi-harness serve`` from this checkout, or from ``source`` (another tree)."""
     port = _free_port()
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -99,22 +118,30 @@ def start_mock(config: Path, *extra: str) -> Server:
             "warning",
             *extra,
         ],
+        env=env,
+        cwd=source or HERE.parent,
+        stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    _wait(base, "/v1/environment")
+    _wait(base, "/v1/environment", proc)
     with httpx.Client(base_url=base) as c:
         for email in ("bench@example.com", "bench+clerk_test@example.com"):
             c.post("/__admin/users", json={"email_addresses": [email], "password": PASSWORD})
-    return Server(proc, base)
+        token = _signed_in_token(c)
+    return Server(proc, base, token)
 
 
-@dataclass
-class Row:
-    name: str
-    per_second: float
-    p50_ms: float
-    p99_ms: float
-    requests_per_unit: int = 1
+def _signed_in_token(c: httpx.Client) -> str:
+    created = c.post("/v1/client/sign_ins?_is_native=1", data={"identifier": "bench@example.com"})
+    token = created.headers["authorization"]
+    sign_in_id = created.json()["response"]["id"]
+    done = c.post(
+        f"/v1/client/sign_ins/{sign_in_id}/attempt_first_factor?_is_native=1",
+        data={"strategy": "password", "password": PASSWORD},
+        headers={"Authorization": token},
+    )
+    assert done.json()["response"]["status"] == "complete", done.text
+    return token
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -125,147 +152,178 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
+@dataclass
+class Sample:
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
 def wrk(
-    name: str,
     url: str,
     *,
     duration: int,
     connections: int,
     script: str | None = None,
     per_unit: int = 1,
-) -> Row:
+    headers: tuple[str, ...] = (),
+) -> Sample:
     threads = connections if script else min(2, connections)
-    cmd = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s", url]
+    cmd = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s"]
+    for header in headers:
+        cmd += ["-H", header]
     if script:
-        cmd[1:1] = ["-s", str(HERE / "wrk" / script)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        cmd += ["-s", str(HERE / "wrk" / script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
-        print(f"  warning: {name}: {non2xx.group(1)} non-2xx answers", file=sys.stderr)
-    return Row(name, rps / per_unit, p50, p99, per_unit)
+        print(f"  warning: {url}: {non2xx.group(1)} non-2xx answers", file=sys.stderr)
+    return Sample(rps / per_unit, p50, p99)
+
+
+@dataclass
+class Row:
+    name: str
+    run: Callable[[], Sample]
+    requests_per_unit: int = 1
+    samples: list[Sample] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+
+
+def _rows_for(label: str, server: Server, d: int, c: int, fc: int) -> list[Row]:
+    def get(path: str, *headers: str) -> Callable[[], Sample]:
+        return lambda: wrk(server.base + path, duration=d, connections=c, headers=headers)
+
+    def flow(script: str) -> Callable[[], Sample]:
+        return lambda: wrk(server.base, duration=d, connections=fc, script=script, per_unit=3)
+
+    return [
+        Row(f"{label} GET /v1/client", get("/v1/client")),
+        Row(
+            f"{label} GET /v1/client (signed in)",
+            get("/v1/client?_is_native=1", f"Authorization: {server.token}"),
+        ),
+        Row(f"{label} GET /v1/environment", get("/v1/environment")),
+        Row(f"{label} password sign-in flow", flow("password_flow.lua"), 3),
+        Row(f"{label} email-code sign-in flow", flow("email_code_flow.lua"), 3),
+    ]
+
+
+def _start_redis() -> tuple[subprocess.Popen[bytes], int] | None:
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        print("redis-server not installed: skipping the Redis rows", file=sys.stderr)
+        return None
+    port = _free_port()
+    proc = subprocess.Popen(
+        [redis_server, "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return proc, port
+        time.sleep(0.05)
+    proc.terminate()
+    raise RuntimeError("redis-server did not start")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=3, help="seconds per row per round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--flow-connections", type=int, default=4)
-    parser.add_argument("--redis", action="store_true", help="add two workers on a Redis store")
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
+    parser.add_argument("--redis", action="store_true", help="add one and two workers on Redis")
+    parser.add_argument("--no-validate", action="store_true", help="skip --validate-responses")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
+    d, c, fc = args.duration, args.connections, args.flow_connections
+    servers: list[Server] = []
+    redis: tuple[subprocess.Popen[bytes], int] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "bench.toml"
         config.write_text('profile = "test"\n')
-        rows: list[Row] = []
-        d, c, fc = args.duration, args.connections, args.flow_connections
-
-        ceiling = start_ceiling()
         try:
-            rows.append(
-                wrk(
-                    "ceiling: bare Starlette JSON",
-                    ceiling.base + "/ceiling",
-                    duration=d,
-                    connections=c,
-                )
+            ceiling = start_ceiling()
+            servers.append(ceiling)
+            ceiling_row = Row(
+                "ceiling: bare Starlette JSON",
+                lambda: wrk(ceiling.base + "/ceiling", duration=d, connections=c),
             )
-            ceiling_flow_rate = wrk(
-                "ceiling (flow concurrency)", ceiling.base + "/ceiling", duration=d, connections=fc
-            ).per_second
+            ceiling_flow_row = Row(
+                "ceiling (flow concurrency)",
+                lambda: wrk(ceiling.base + "/ceiling", duration=d, connections=fc),
+            )
+            groups: list[list[Row]] = []
+            mock = start_mock(config)
+            servers.append(mock)
+            groups.append(_rows_for("mock", mock, d, c, fc))
+            if args.baseline:
+                base = start_mock(config, source=args.baseline.resolve())
+                servers.append(base)
+                groups.append(_rows_for("baseline", base, d, c, fc))
+            if not args.no_validate:
+                validating = start_mock(config, "--validate-responses")
+                servers.append(validating)
+                groups.append(_rows_for("mock --validate-responses", validating, d, c, fc))
+            if args.redis:
+                redis = _start_redis()
+            if redis is not None:
+                for workers in (1, 2):
+                    # One namespace per server: the two share one redis-server.
+                    url = f"redis://127.0.0.1:{redis[1]}/{workers}"
+                    server = start_mock(config, "--store", url, "--workers", str(workers))
+                    servers.append(server)
+                    label = f"redis x{workers} worker{'s' if workers > 1 else ''}"
+                    groups.append(_rows_for(label, server, d, c, fc))
+            # Interleave the groups row by row: "mock GET /v1/client" next to its baseline.
+            rows = [row for same in zip(*groups, strict=True) for row in same]
+            for number in range(args.rounds):
+                print(f"round {number + 1}/{args.rounds}", file=sys.stderr)
+                ceiling_row.samples.append(ceiling_row.run())
+                ceiling_flow_row.samples.append(ceiling_flow_row.run())
+                for row in rows:
+                    sample = row.run()
+                    row.samples.append(sample)
+                    base_rate = (
+                        ceiling_flow_row.samples[-1]
+                        if row.requests_per_unit > 1
+                        else ceiling_row.samples[-1]
+                    ).per_second
+                    row.ratios.append(sample.per_second * row.requests_per_unit / base_rate)
         finally:
-            ceiling.stop()
-
-        def mock_rows(label: str, server: Server) -> None:
-            rows.append(
-                wrk(
-                    f"{label} GET /v1/client", server.base + "/v1/client", duration=d, connections=c
-                )
-            )
-            rows.append(
-                wrk(
-                    f"{label} GET /v1/environment",
-                    server.base + "/v1/environment",
-                    duration=d,
-                    connections=c,
-                )
-            )
-            rows.append(
-                wrk(
-                    f"{label} password sign-in flow",
-                    server.base,
-                    duration=d,
-                    connections=fc,
-                    script="password_flow.lua",
-                    per_unit=3,
-                )
-            )
-            rows.append(
-                wrk(
-                    f"{label} email-code sign-in flow",
-                    server.base,
-                    duration=d,
-                    connections=fc,
-                    script="email_code_flow.lua",
-                    per_unit=3,
-                )
-            )
-
-        mock = start_mock(config)
-        try:
-            mock_rows("mock", mock)
-        finally:
-            mock.stop()
-        validating = start_mock(config, "--validate-responses")
-        try:
-            mock_rows("mock --validate-responses", validating)
-        finally:
-            validating.stop()
-        if args.redis:
-            _redis_rows(config, mock_rows)
-
-    ceiling_rate = rows[0].per_second
-    print(f"\n{'target':48} {'per s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs ceiling':>11}")
-    for row in rows:
-        base_rate = ceiling_flow_rate if row.requests_per_unit > 1 else ceiling_rate
-        ratio = row.per_second * row.requests_per_unit / base_rate
-        unit = "flows" if row.requests_per_unit > 1 else "req"
-        print(
-            f"{row.name:48} {row.per_second:>8.0f} {unit:<5}{row.p50_ms:>7.2f} "
-            f"{row.p99_ms:>8.2f} {ratio:>10.0%}"
-        )
-    print(
-        f"\n(flows are compared with the ceiling at the flow concurrency: "
-        f"{ceiling_flow_rate:.0f} req/s; cores: {os.cpu_count()})"
-    )
-
-
-def _redis_rows(config: Path, mock_rows: object) -> None:
-    redis_server = shutil.which("redis-server")
-    if redis_server is None:
-        print("redis-server not installed: skipping the Redis rows", file=sys.stderr)
-        return
-    port = _free_port()
-    redis = subprocess.Popen(
-        [redis_server, "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(0.3)
-        for workers in (1, 2):
-            server = start_mock(
-                config, "--store", f"redis://127.0.0.1:{port}/0", "--workers", str(workers)
-            )
-            try:
-                mock_rows(f"redis x{workers} worker{'s' if workers > 1 else ''}", server)  # type: ignore[operator]
-            finally:
+            for server in servers:
                 server.stop()
-                httpx.post(f"http://127.0.0.1:{port}", timeout=0.1) if False else None
-    finally:
-        redis.terminate()
+            if redis is not None:
+                redis[0].terminate()
+                redis[0].wait(timeout=10)
+    _report(
+        [ceiling_row, ceiling_flow_row, *rows],
+        rounds=args.rounds,
+        duration=d,
+    )
+
+
+def _report(rows: list[Row], *, rounds: int, duration: int) -> None:
+    print(f"\n{'target':52} {'per s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs ceiling':>11}")
+    for row in rows:
+        rate = statistics.median(s.per_second for s in row.samples)
+        p50 = statistics.median(s.p50_ms for s in row.samples)
+        p99 = statistics.median(s.p99_ms for s in row.samples)
+        ratio = f"{statistics.median(row.ratios):>10.0%}" if row.ratios else f"{'100%':>10}"
+        unit = "flows" if row.requests_per_unit > 1 else "req"
+        print(f"{row.name:52} {rate:>8.0f} {unit:<5}{p50:>7.2f} {p99:>8.2f} {ratio}")
+    print(
+        f"\n(medians of {rounds} rounds of {duration} s per row; flows count 3 requests and "
+        f"compare with the ceiling at the flow concurrency; cores: {os.cpu_count()})"
+    )
 
 
 if __name__ == "__main__":

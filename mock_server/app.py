@@ -30,11 +30,12 @@ from mock_server.errors import ErrorItem, FapiError
 from mock_server.faults import JOURNAL_KEY as FAULT_KEY
 from mock_server.faults import FaultInjector, FaultMiddleware
 from mock_server.randomness import Randomness
+from mock_server.route_index import IndexedRoutes
 from mock_server.routing import FAPI, Operation, Reply
 from mock_server.runtime import Runtime
 from mock_server.store import MemoryStore, Store
 from mock_server.store.base import Tx
-from mock_server.wire.context import Ctx, RequestInfo
+from mock_server.wire.context import Ctx, RequestInfo, client_ip
 from mock_server.wire.cookies import client_uat, set_client_uat
 from mock_server.wire.identify import CLIENT_COOKIE, identify
 from mock_server.wire.json import JSONResponse, error_response
@@ -84,7 +85,11 @@ class MethodOverride:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and b"_method" in scope.get("query_string", b"")
+        ):
             from urllib.parse import parse_qs
 
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -101,10 +106,6 @@ def _origin_regex(config: Config) -> str:
     if "*" in origins:
         return r".*"
     return "|".join(re.escape(o) for o in origins)
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _render(state: MockState, op: Operation | None, reply: Reply) -> Response:
@@ -159,22 +160,11 @@ def _endpoint(op: Operation) -> Any:
         state: MockState = request.app.state.mock
         rt = state.runtime
         if op.rate_limit:
-            state.limiter.check(op.rate_limit, _client_ip(request))
+            state.limiter.check(op.rate_limit, client_ip(request))
         params = await read_params(request)
         check_known(op.operation_id, params)
         identity = identify(request)
-        base_url = str(request.base_url).rstrip("/")
-        mount = request.scope.get("root_path", "")
-        info = RequestInfo(
-            method=request.method,
-            path=request.url.path,
-            query=dict(request.query_params),
-            path_params=dict(request.path_params),
-            headers=dict(request.headers),
-            origin=request.headers.get("origin"),
-            remote=_client_ip(request),
-            base_url=base_url + mount if mount and not base_url.endswith(mount) else base_url,
-        )
+        info = RequestInfo(request)
 
         # Browsers identified by cookie learn their sign-in state from __client_uat on
         # every answer about their client (GET /v1/client of a new browser included).
@@ -237,7 +227,7 @@ def _fapi_routes() -> list[BaseRoute]:
             return response
 
         routes.append(Route(path, dispatch, methods=list(endpoints)))
-    return routes
+    return [IndexedRoutes(routes)]
 
 
 async def _fapi_error(request: Request, exc: Exception) -> Response:
@@ -385,7 +375,7 @@ def build_app(
     state = MockState(
         runtime=runtime,
         store=store,
-        limiter=RateLimiter(config, clock),
+        limiter=RateLimiter(config, clock, store.hits()),
         validate_responses=validate_responses,
         faults=FaultInjector(seed=seed, configured=config.faults),
     )
@@ -394,14 +384,18 @@ def build_app(
 
     fapi = _fapi_routes()
     proxy = config.server.proxy_path.rstrip("/")
-    routes: list[BaseRoute] = [
+    others: list[BaseRoute] = [
         Route("/openapi.json", _openapi, methods=["GET"]),
         Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         Mount("/__admin", routes=admin_routes()),
         Mount("/__idp", routes=idp_routes()),
         *([Mount(proxy, routes=fapi)] if proxy else []),
-        *fapi,
     ]
+    # Every FAPI path starts with /v1/, which none of the others can match (unless the
+    # proxy path is put under /v1), so asking FAPI first changes no answer and spares
+    # the busiest requests four or five regex matches.
+    fapi_first = not proxy.startswith("/v1")
+    routes = [*fapi, *others] if fapi_first else [*others, *fapi]
     app = Starlette(
         routes=routes,
         lifespan=_persistence(state, state_file) if state_file else None,

@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar
 
 from mock_server.clock import Clock
 from mock_server.domain.models import Entity, Pointer
+from mock_server.store.hits import HitLog
 
 E = TypeVar("E", bound=Entity)
 T = TypeVar("T")
@@ -66,6 +67,10 @@ class Store(Protocol):
     def bind(self, clock: Clock) -> Clock:
         """Attach the mock's clock (retention follows it); returns the clock to use,
         which for a shared store is one whose state the workers share."""
+        ...
+
+    def hits(self) -> HitLog:
+        """Where rate-limit hits are counted: shared by whoever shares this store."""
         ...
 
     def sweep(self) -> int:

@@ -12,6 +12,7 @@ so a long-running shared mock does not grow without bound.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -41,6 +42,11 @@ class RedisTx:
         self._ns = ns
         self._staged: dict[tuple[str, str], Any] = {}
         self._watched: set[str] = set()
+        # The JSON each entity was read as. An entity that comes out the same is not
+        # written back: a read-only request then writes nothing, so concurrent reads of
+        # one client on several workers no longer invalidate each other's WATCH and
+        # retry. (Its TTL stays the one set when it last changed.)
+        self._read: dict[tuple[str, str], str] = {}
 
     def _key(self, table: str, id_: str) -> str:
         return f"{self._ns}:{table}:{id_}"
@@ -62,6 +68,7 @@ class RedisTx:
             return None
         entity = kind.model_validate_json(raw)
         self._staged[table_key] = entity
+        self._read[table_key] = raw.decode() if isinstance(raw, bytes) else str(raw)
         return entity
 
     def put(self, entity: Entity) -> None:
@@ -95,7 +102,10 @@ class RedisTx:
                 pipe.delete(key)
                 pipe.srem(index, id_)
                 continue
-            pipe.set(key, value.model_dump_json())
+            text = value.model_dump_json()
+            if text == self._read.get((table, id_)):
+                continue
+            pipe.set(key, text)
             pipe.sadd(index, id_)
             deadline = expires_at(value)
             if deadline is not None:
@@ -118,6 +128,9 @@ class RedisStore:
         shared.refresh()
         self.clock = shared
         return shared
+
+    def hits(self) -> RedisHitLog:
+        return RedisHitLog(self.redis, f"{self.namespace}:_rate")
 
     def sweep(self) -> int:
         """Nothing to do: Redis expires keys itself (see ``queue_writes``)."""
@@ -204,3 +217,42 @@ class RedisClock(Clock):
     def publish(self) -> None:
         frozen = "" if self.frozen_at_ms is None else str(self.frozen_at_ms)
         self._client.hset(self._key, mapping={"offset_ms": self.offset_ms, "frozen_at_ms": frozen})
+
+
+# One sliding window per key, as a sorted set of hit times, checked and extended in one
+# step so two workers cannot both take the last place in a window.
+_ADMIT = """
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) >= limit then
+  return tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+end
+redis.call('ZADD', key, now, ARGV[4])
+redis.call('PEXPIRE', key, window + tonumber(ARGV[5]))
+return false
+"""
+# Keys outlive their window by a day of real time: the mock clock may be frozen, and a
+# frozen window must stay full, as it does in one process.
+_RATE_KEY_SLACK_MS = 24 * 3600 * 1000
+
+
+class RedisHitLog:
+    """Rate-limit windows in Redis, shared by every worker on the namespace."""
+
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._admit = client.register_script(_ADMIT)
+
+    def admit(self, key: str, now_ms: int, window_ms: int, limit: int) -> int | None:
+        member = f"{now_ms}:{secrets.token_hex(8)}"
+        oldest = self._admit(
+            keys=[f"{self._prefix}:{key}"],
+            args=[now_ms, window_ms, limit, member, _RATE_KEY_SLACK_MS],
+        )
+        return None if oldest is None else int(oldest)
+
+    def reset(self) -> None:
+        keys = list(self._client.scan_iter(match=f"{self._prefix}:*", count=1000))
+        for start in range(0, len(keys), 500):
+            self._client.delete(*keys[start : start + 500])

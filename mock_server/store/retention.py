@@ -2,9 +2,10 @@
 
 Sign-ins and sign-ups are abandoned at ``abandon_at`` (Clerk's clients stop showing them);
 sessions past ``expire_at`` and ``abandon_at`` are dead; outbox messages and link tokens
-are only useful while a code or link can still be used. Users, clients, tickets and
-identifier indexes stay. Times are epoch ms; a grace period keeps an abandoned object
-readable (as ``abandoned``) for a while after the fact.
+are only useful while a code or link can still be used; clients stay while used, and
+their token rows go with them. Users, tickets and identifier indexes stay. Times are
+epoch ms; a grace period keeps an abandoned object readable (as ``abandoned``) for a
+while after the fact.
 """
 
 from __future__ import annotations
@@ -36,4 +37,19 @@ def expires_at(entity: Entity) -> int | None:
         return entity.updated_at + CLIENT_IDLE_MS + GRACE_MS
     if isinstance(entity, Pointer) and entity.expire_at is not None:
         return entity.expire_at + GRACE_MS
+    return None
+
+
+# The index row from a client's token to the client (``wire.context.CLIENT_TOKEN``) is
+# worth nothing once the client is gone: resolving it finds no client either way. The
+# memory store drops such rows with their client; without that, every client ever
+# created would leave one behind. (Dev-browser rows stay: a dev browser whose client
+# is gone is answered differently from an unknown one.)
+CLIENT_TOKEN_KIND = "client_token"
+
+
+def depends_on(entity: Entity) -> tuple[str, str] | None:
+    """The (table, id) of the row without which this one is useless, if any."""
+    if isinstance(entity, Pointer) and entity.kind == CLIENT_TOKEN_KIND and entity.target:
+        return Client.table, entity.target
     return None

@@ -8,7 +8,10 @@ hands its credential back the way the caller identified itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
+
+from starlette.requests import Request
 
 from mock_server.domain import clients
 from mock_server.domain.models import Client
@@ -22,16 +25,78 @@ CLIENT_TOKEN = "client_token"
 DEV_BROWSER = "dev_browser"
 
 
-@dataclass
 class RequestInfo:
-    method: str
-    path: str
-    query: dict[str, str]
-    path_params: dict[str, str]
-    headers: dict[str, str]
-    origin: str | None
-    remote: str
-    base_url: str
+    """The HTTP request as handlers read it, each part worked out on first use.
+
+    Most handlers read none of it, and building the URL, header and query dicts up front
+    cost as much as a whole ``GET /v1/environment`` handler.
+    """
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        self.method: str = request.method
+        self.path_params: dict[str, str] = dict(request.path_params)
+
+    @cached_property
+    def path(self) -> str:
+        return self._request.url.path
+
+    @cached_property
+    def query(self) -> dict[str, str]:
+        return dict(self._request.query_params)
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        return dict(self._request.headers)
+
+    @cached_property
+    def origin(self) -> str | None:
+        return self._request.headers.get("origin")
+
+    @cached_property
+    def remote(self) -> str:
+        return client_ip(self._request)
+
+    @cached_property
+    def base_url(self) -> str:
+        """The FAPI root as the caller sees it: under the proxy path when mounted there."""
+        scope = self._request.scope
+        host = next((value for key, value in scope["headers"] if key == b"host"), None)
+        root_path: str = scope.get("root_path", "")
+        return _base_url(
+            scope.get("scheme", "http"),
+            host,
+            scope.get("server"),
+            root_path,
+            scope.get("app_root_path", root_path),
+        )
+
+
+@lru_cache(maxsize=256)
+def _base_url(
+    scheme: str,
+    host: bytes | None,
+    server: tuple[str, int | None] | None,
+    root_path: str,
+    app_root_path: str,
+) -> str:
+    """Starlette's ``base_url`` depends on these scope entries alone, and a server sees
+    few distinct ones, so it is worked out (by Starlette itself) once per combination."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "scheme": scheme,
+        "server": server,
+        "root_path": root_path,
+        "app_root_path": app_root_path,
+        "path": "/",
+        "headers": [(b"host", host)] if host is not None else [],
+    }
+    base_url = str(Request(scope).base_url).rstrip("/")
+    return base_url + root_path if root_path and not base_url.endswith(root_path) else base_url
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @dataclass

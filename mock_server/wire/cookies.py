@@ -9,6 +9,8 @@ client is signed out (or has no client at all).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from starlette.responses import Response
 
 from mock_server.domain import sessions
@@ -32,11 +34,16 @@ def client_uat(tx: Tx, client: Client | None) -> int:
 
 
 def set_client_uat(response: Response, rt: Runtime, value: int) -> None:
-    response.set_cookie(
-        CLIENT_UAT_COOKIE,
-        str(value),
-        max_age=rt.config.sessions.client_cookie_days * 86_400,
-        httponly=False,
-        samesite="lax",
-        path="/",
+    max_age = rt.config.sessions.client_cookie_days * 86_400
+    response.raw_headers.append((b"set-cookie", _client_uat_header(value, max_age)))
+
+
+@lru_cache(maxsize=1024)
+def _client_uat_header(value: int, max_age: int) -> bytes:
+    """The header Starlette writes, made once per value: ``http.cookies`` is slow, and
+    every answer to a cookie browser about its client carries this cookie."""
+    scratch = Response()
+    scratch.set_cookie(
+        CLIENT_UAT_COOKIE, str(value), max_age=max_age, httponly=False, samesite="lax", path="/"
     )
+    return scratch.raw_headers[-1][1]

@@ -13,8 +13,8 @@ from mock_server.wire import serialize
 from mock_server.wire.context import Ctx
 
 
-def wrapped(ctx: Ctx, response: Any, status: int = 200) -> Reply:
-    return Reply(
-        {"response": response, "client": serialize.client(ctx.rt, ctx.tx, ctx.client())},
-        status=status,
-    )
+def wrapped(ctx: Ctx, response: Any, status: int = 200, *, sign_in: bool = False) -> Reply:
+    """``sign_in``: the response is the client's sign-in, serialized after its last change,
+    so the client's copy can be the same object."""
+    client = serialize.client(ctx.rt, ctx.tx, ctx.client(), response if sign_in else None)
+    return Reply({"response": response, "client": client}, status=status)

@@ -1,23 +1,23 @@
 """Clerk's per-IP rate limits: N requests per window per endpoint family, then 429.
 
 A sliding window over the mock's clock, so a test can advance time past it instead of
-sleeping. The 429 carries ``Retry-After`` (whole seconds), which clerk-js reads.
+sleeping. The 429 carries ``Retry-After`` (whole seconds), which clerk-js reads. The hits
+are kept by the store (``store/hits.py``), so workers sharing a store share the limits.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-
 from mock_server.clock import Clock
 from mock_server.config import Config
 from mock_server.errors import FapiError
+from mock_server.store.hits import HitLog, MemoryHitLog
 
 
 class RateLimiter:
-    def __init__(self, config: Config, clock: Clock) -> None:
+    def __init__(self, config: Config, clock: Clock, hits: HitLog | None = None) -> None:
         self.config = config
         self.clock = clock
-        self._hits: dict[tuple[str, str], deque[int]] = defaultdict(deque)
+        self.hits: HitLog = hits if hits is not None else MemoryHitLog()
 
     def limit_for(self, bucket: str) -> int:
         return int(getattr(self.config.rate_limits, bucket))
@@ -27,15 +27,12 @@ class RateLimiter:
             return
         window = self.config.rate_limits.window_seconds * 1000
         now = self.clock.now_ms()
-        hits = self._hits[(bucket, key)]
-        while hits and hits[0] <= now - window:
-            hits.popleft()
-        if len(hits) >= self.limit_for(bucket):
-            retry = max(1, -(-(hits[0] + window - now) // 1000))
+        oldest = self.hits.admit(f"{bucket}:{key}", now, window, self.limit_for(bucket))
+        if oldest is not None:
+            retry = max(1, -(-(oldest + window - now) // 1000))
             raise FapiError.of(
                 "too_many_requests", seconds=retry, headers={"Retry-After": str(retry)}
             )
-        hits.append(now)
 
     def reset(self) -> None:
-        self._hits.clear()
+        self.hits.reset()

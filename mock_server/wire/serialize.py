@@ -299,7 +299,11 @@ def sign_up(rt: Runtime, su: SignUp) -> dict[str, Any]:
 LISTED_SESSION_STATUSES = frozenset({"active", "pending"})
 
 
-def client(rt: Runtime, tx: Tx, c: Client | None) -> dict[str, Any] | None:
+def client(
+    rt: Runtime, tx: Tx, c: Client | None, sign_in_body: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """``sign_in_body``: the client's sign-in, already serialized in this unit of work
+    (the answer to a sign-in request carries it twice; building it is most of the cost)."""
     if c is None:
         return None
     sessions = []
@@ -313,7 +317,11 @@ def client(rt: Runtime, tx: Tx, c: Client | None) -> dict[str, Any] | None:
         "object": "client",
         "id": c.id,
         "sessions": sessions,
-        "sign_in": sign_in(rt, tx, si) if si else None,
+        "sign_in": (
+            (sign_in_body if sign_in_body and sign_in_body["id"] == si.id else sign_in(rt, tx, si))
+            if si
+            else None
+        ),
         "sign_up": sign_up(rt, su) if su else None,
         "last_active_session_id": c.last_active_session_id,
         "last_authentication_strategy": c.last_authentication_strategy,

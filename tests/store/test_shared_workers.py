@@ -113,6 +113,29 @@ def test_the_clock_is_shared(workers: tuple[Any, Any]) -> None:
         assert on_a.get("/__admin/clock").json()["now"] == 1_900_000_060_000
 
 
+def test_rate_limits_are_counted_across_workers(redis_url: str) -> None:
+    namespace = f"w{next(_ns)}"
+    a, b = (
+        build_app(load_config(profile="default"), RedisStore(redis_url, namespace=namespace))
+        for _ in range(2)
+    )
+    try:
+        with _switching_client(a, b) as browser:
+            browser.post("/__admin/clock", json={"set": 1_900_000_000_000, "freeze": True})
+            # Five creations, alternating between the workers, fill the one window.
+            made = [browser.post("/v1/client/sign_ins", data={}) for _ in range(5)]
+            assert all(r.status_code != 429 for r in made)
+            refused = browser.post("/v1/client/sign_ins", data={})
+            assert refused.status_code == 429, refused.text
+            assert refused.headers["retry-after"] == "10"
+            browser.post("/__admin/clock", json={"advance_seconds": 10})
+            assert browser.post("/v1/client/sign_ins", data={}).status_code != 429
+            browser.post("/__admin/reset")
+            assert browser.post("/v1/client/sign_ins", data={}).status_code != 429
+    finally:
+        RedisStore(redis_url, namespace=namespace).reset()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

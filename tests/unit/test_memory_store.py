@@ -59,8 +59,10 @@ def test_a_read_is_a_private_copy_until_the_unit_commits() -> None:
         mine = tx.get(Client, "client_a")
         assert mine is not None
         mine.session_ids.append("sess_new")
-        # Another unit of work would still see the committed row, not this copy.
-        return list(store._tables["clients"]["client_a"].session_ids)
+        # Another unit of work (the lock is re-entrant) still sees the committed row.
+        committed = store.transact(lambda other: other.get(Client, "client_a"))
+        assert committed is not None
+        return list(committed.session_ids)
 
     assert store.transact(peek_while_changing) == []
     after = store.transact(lambda tx: tx.get(Client, "client_a"))
@@ -92,3 +94,40 @@ def test_export_then_load_round_trips_and_bad_state_is_refused_whole() -> None:
     with pytest.raises(ValueError, match="unknown table"):
         fresh.load({"bogus": []})
     assert fresh.export() == exported
+
+
+def test_a_swept_client_takes_its_token_row_along_and_dev_browsers_stay() -> None:
+    from mock_server.clock import Clock
+    from mock_server.store.retention import CLIENT_IDLE_MS, CLIENT_TOKEN_KIND, GRACE_MS
+    from mock_server.wire.context import CLIENT_TOKEN, DEV_BROWSER
+
+    assert CLIENT_TOKEN == CLIENT_TOKEN_KIND
+    clock = Clock()
+    clock.set(1_900_000_000_000, freeze=True)
+    store = MemoryStore()
+    store.bind(clock)
+    now = clock.now_ms()
+
+    def seed(tx: Tx) -> None:
+        tx.put(Client(id="client_old", created_at=now, updated_at=now))
+        point(tx, CLIENT_TOKEN, "tok_old", "client_old")
+        point(tx, DEV_BROWSER, "dvb_old", "client_old")
+
+    store.transact(seed)
+    clock.advance((CLIENT_IDLE_MS + GRACE_MS) // 1000 - 60)
+
+    def fresh(tx: Tx) -> None:
+        tx.put(Client(id="client_new", created_at=clock.now_ms(), updated_at=clock.now_ms()))
+        point(tx, CLIENT_TOKEN, "tok_new", "client_new")
+
+    store.transact(fresh)
+    assert store.sweep() == 0
+    clock.advance(120)
+    assert store.sweep() == 2  # the old client and its token row
+    found = store.transact(
+        lambda tx: (
+            [resolve(tx, CLIENT_TOKEN, t) for t in ("tok_old", "tok_new")]
+            + [resolve(tx, DEV_BROWSER, "dvb_old")]
+        )
+    )
+    assert found == [None, "client_new", "client_old"]

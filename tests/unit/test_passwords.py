@@ -18,6 +18,18 @@ def test_hash_verifies_its_own_password_only(password: str) -> None:
     assert stored.startswith("scrypt$4$")
 
 
+def test_a_remembered_password_answers_as_scrypt_does() -> None:
+    stored = passwords.hash_password("right-one", log_n=4)
+    other = passwords.hash_password("another-one", log_n=4)
+    for _ in range(2):  # the second round answers from the cache
+        assert passwords.verify_password("right-one", stored)
+        assert not passwords.verify_password("wrong-one", stored)
+        assert not passwords.verify_password("right-one", other)
+        assert passwords.verify_password("another-one", other)
+    # The cache holds neither password, only keyed digests.
+    assert all(b"right-one" not in tag for tag in passwords._verified.values())
+
+
 def test_same_password_hashes_differently_each_time() -> None:
     assert passwords.hash_password("secret", 4) != passwords.hash_password("secret", 4)
 

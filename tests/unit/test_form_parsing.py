@@ -1,0 +1,43 @@
+"""Small url-encoded forms are read by ``parse_qsl``: it must agree with Starlette's parser."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.requests import Request
+
+from mock_server.wire.request import _FORM, _body_items
+
+PIECES = [b"a", b"b", b"=", b"&", b";", b"+", b"%", b"2", b"0", b"%41", b"\xc3\xa9", b"\xff"]
+PIECES += [b"%zz", b" ", b"%e9", b"==", b"%26", b"%3D", b"\x00"]
+
+
+def _request(body: bytes, content_type: str) -> Request:
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/",
+        "query_string": b"",
+        "headers": [(b"content-type", content_type.encode())],
+    }
+    return Request(scope, receive)
+
+
+async def _starlette(body: bytes) -> list[tuple[str, str]]:
+    form = await _request(body, _FORM).form()
+    return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14))
+def test_fast_form_parsing_agrees_with_starlette(pieces: list[bytes]) -> None:
+    body = b"".join(pieces)
+    if not body.strip():
+        return
+    fast = asyncio.run(_body_items(_request(body, _FORM)))
+    assert fast == asyncio.run(_starlette(body))

@@ -1,0 +1,85 @@
+"""The indexed router picks exactly the route Starlette's linear scan picks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.routing import BaseRoute, Match, Route
+
+from mock_server.app import _fapi_routes
+from mock_server.route_index import IndexedRoutes
+
+
+def _linear(routes: list[BaseRoute], scope: dict[str, Any]) -> tuple[Match, BaseRoute | None]:
+    partial: BaseRoute | None = None
+    for route in routes:
+        match, _ = route.matches(scope)
+        if match is Match.FULL:
+            return match, route
+        if match is Match.PARTIAL and partial is None:
+            partial = route
+    return (Match.PARTIAL, partial) if partial else (Match.NONE, None)
+
+
+def _indexed(index: IndexedRoutes, scope: dict[str, Any]) -> tuple[Match, BaseRoute | None]:
+    match, child = index.matches(scope)
+    return match, child.get("route")
+
+
+def _scope(method: str, path: str) -> dict[str, Any]:
+    return {"type": "http", "method": method, "path": path, "root_path": ""}
+
+
+def _index() -> IndexedRoutes:
+    (index,) = _fapi_routes()
+    assert isinstance(index, IndexedRoutes)
+    return index
+
+
+INDEX = _index()
+ROUTES = INDEX.routes
+PATHS = [r.path for r in ROUTES if isinstance(r, Route)]
+WORDS = sorted({part for p in PATHS for part in p.split("/")} | {"sia_x", "", "x.y", "%20"})
+
+
+def test_every_operation_path_resolves_as_the_linear_scan_does() -> None:
+    for template in PATHS:
+        path = "/".join("id_1" if part.startswith("{") else part for part in template.split("/"))
+        for method in ("GET", "POST", "DELETE", "PUT", "PATCH"):
+            for candidate in (path, path + "/", path + "/extra", path.upper()):
+                scope = _scope(method, candidate)
+                assert _indexed(INDEX, scope) == _linear(ROUTES, scope), (method, candidate)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=7),
+    st.sampled_from(["GET", "POST", "DELETE", "HEAD"]),
+)
+def test_any_path_made_of_route_words_resolves_as_the_linear_scan_does(
+    parts: list[str], method: str
+) -> None:
+    scope = _scope(method, "/" + "/".join(parts))
+    assert _indexed(INDEX, scope) == _linear(ROUTES, scope)
+
+
+def test_a_route_the_trie_cannot_describe_is_always_asked() -> None:
+    async def endpoint(request: Any) -> Any:
+        raise AssertionError
+
+    routes: list[BaseRoute] = [
+        Route("/files/{rest:path}", endpoint),
+        Route("/v1/{name}.xml", endpoint),
+        Route("/v1/{id}", endpoint),
+    ]
+    index = IndexedRoutes(routes)
+    for path in ("/files/a/b", "/v1/x.xml", "/v1/x", "/nope"):
+        scope = _scope("GET", path)
+        assert _indexed(index, scope) == _linear(routes, scope), path
+
+
+def test_fapi_paths_stay_under_v1_so_they_may_be_asked_first() -> None:
+    """build_app asks the FAPI routes before /__admin, /__idp and the proxy mount."""
+    assert all(path.startswith("/v1/") for path in PATHS)
