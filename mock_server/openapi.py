@@ -2,10 +2,10 @@
 
 One source: every response schema is a wire document (bundled into
 ``components/schemas``, refs rewritten), every request body comes from
-``schemas/wire/requests.json`` (keyed by operation id), and every path, method and
-operation id from ``routing.FAPI``. OpenAPI links chain the flows (create sign-in ->
-prepare -> attempt, sign-up -> verification, client -> session) so schemathesis' stateful
-phase can walk real flows; Clerk's own document has none.
+``schemas/wire/requests.json`` (keyed by operation id) or, for the admin API,
+``schemas/wire/admin.json``, and every path, method and operation id from ``routing.FAPI``
+and ``admin.table.ADMIN`` (tag ``admin``). OpenAPI links (``openapi_links``) chain the
+flows so schemathesis' stateful phase can walk them; Clerk's own document has none.
 """
 
 from __future__ import annotations
@@ -16,83 +16,14 @@ from typing import Any
 
 import schemas
 from mock_server import routes as _routes  # noqa: F401 - registers the operations
+from mock_server.admin import routes as _admin  # noqa: F401 - registers the admin operations
+from mock_server.admin.table import ADMIN, AdminOperation
+from mock_server.openapi_links import LINKS
 from mock_server.routing import FAPI, Operation
 
 COMPONENTS = "#/components/schemas/"
 _PATH_PARAM = re.compile(r"{([a-z0-9_]+)}")
 _ERROR_STATUSES = ("400", "401", "403", "404", "405", "422", "429")
-
-# (operation id) -> {link name: (target operation id, {target parameter: runtime expression})}
-LINKS: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
-    "create_sign_in": {
-        "GetSignIn": ("get_sign_in", {"sign_in_id": "$response.body#/response/id"}),
-        "PrepareFirstFactor": (
-            "prepare_sign_in_first_factor",
-            {"sign_in_id": "$response.body#/response/id"},
-        ),
-        "AttemptFirstFactor": (
-            "attempt_sign_in_first_factor",
-            {"sign_in_id": "$response.body#/response/id"},
-        ),
-        "ResetPassword": ("reset_sign_in_password", {"sign_in_id": "$response.body#/response/id"}),
-    },
-    "prepare_sign_in_first_factor": {
-        "AttemptFirstFactor": (
-            "attempt_sign_in_first_factor",
-            {"sign_in_id": "$response.body#/response/id"},
-        ),
-    },
-    "attempt_sign_in_first_factor": {
-        "GetSession": (
-            "get_session",
-            {"session_id": "$response.body#/response/created_session_id"},
-        ),
-        "ResetPassword": ("reset_sign_in_password", {"sign_in_id": "$response.body#/response/id"}),
-    },
-    "create_sign_up": {
-        "GetSignUp": ("get_sign_up", {"sign_up_id": "$response.body#/response/id"}),
-        "UpdateSignUp": ("update_sign_up", {"sign_up_id": "$response.body#/response/id"}),
-        "PrepareVerification": (
-            "prepare_sign_up_verification",
-            {"sign_up_id": "$response.body#/response/id"},
-        ),
-        "AttemptVerification": (
-            "attempt_sign_up_verification",
-            {"sign_up_id": "$response.body#/response/id"},
-        ),
-    },
-    "prepare_sign_up_verification": {
-        "AttemptVerification": (
-            "attempt_sign_up_verification",
-            {"sign_up_id": "$response.body#/response/id"},
-        ),
-    },
-    "attempt_sign_up_verification": {
-        "GetSession": (
-            "get_session",
-            {"session_id": "$response.body#/response/created_session_id"},
-        ),
-    },
-    "get_client": {
-        "GetSession": (
-            "get_session",
-            {"session_id": "$response.body#/response/last_active_session_id"},
-        ),
-        "TouchSession": (
-            "touch_session",
-            {"session_id": "$response.body#/response/last_active_session_id"},
-        ),
-        "EndSession": (
-            "end_session",
-            {"session_id": "$response.body#/response/last_active_session_id"},
-        ),
-    },
-    "get_session": {
-        "TouchSession": ("touch_session", {"session_id": "$response.body#/response/id"}),
-        "EndSession": ("end_session", {"session_id": "$response.body#/response/id"}),
-        "RemoveSession": ("remove_session", {"session_id": "$response.body#/response/id"}),
-    },
-}
 
 
 def _component(name: str) -> str:
@@ -139,16 +70,37 @@ def _request_schema(op: Operation) -> str | None:
     return op.operation_id if op.operation_id in requests else None
 
 
-def _operation(op: Operation) -> dict[str, Any]:
-    params: list[dict[str, Any]] = [
+def _path_params(path: str) -> list[dict[str, Any]]:
+    return [
         {
             "name": name,
             "in": "path",
             "required": True,
             "schema": {"type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9_]+$"},
         }
-        for name in _PATH_PARAM.findall(op.path)
+        for name in _PATH_PARAM.findall(path)
     ]
+
+
+def _json(name: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": COMPONENTS + _component(name)}}}
+
+
+def _finish(responses: dict[str, Any], operation_id: str) -> None:
+    """Every error is Clerk's envelope; links hang off the first JSON success."""
+    for error_status in _ERROR_STATUSES:
+        responses.setdefault(error_status, {"$ref": "#/components/responses/ClerkErrors"})
+    links = LINKS.get(operation_id)
+    success = next((s for s in sorted(responses) if s.startswith("2")), None)
+    if links and success and "content" in responses[success]:
+        responses[success]["links"] = {
+            name: {"operationId": target, "parameters": parameters}
+            for name, (target, parameters) in links.items()
+        }
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    params = _path_params(op.path)
     request = _request_schema(op)
     body: dict[str, Any] | None = None
     if op.method == "GET" and request:
@@ -185,20 +137,8 @@ def _operation(op: Operation) -> dict[str, Any]:
                 "content": {"text/html": {"schema": {"type": "string"}}},
             }
         else:
-            responses[str(status)] = {
-                "description": "Success",
-                "content": {
-                    "application/json": {"schema": {"$ref": COMPONENTS + _component(op.response)}}
-                },
-            }
-    for error_status in _ERROR_STATUSES:
-        responses.setdefault(error_status, {"$ref": "#/components/responses/ClerkErrors"})
-    links = LINKS.get(op.operation_id)
-    if links and "200" in responses and "content" in responses["200"]:
-        responses["200"]["links"] = {
-            name: {"operationId": target, "parameters": parameters}
-            for name, (target, parameters) in links.items()
-        }
+            responses[str(status)] = {"description": "Success", "content": _json(op.response)}
+    _finish(responses, op.operation_id)
     out: dict[str, Any] = {
         "operationId": op.operation_id,
         "summary": op.summary,
@@ -211,11 +151,47 @@ def _operation(op: Operation) -> dict[str, Any]:
     return out
 
 
+def _admin_operation(op: AdminOperation) -> dict[str, Any]:
+    params = _path_params(op.path)
+    if op.query:
+        query = schemas.documents()["admin"]["$defs"][op.query.removeprefix("admin/")]
+        params += [
+            {"name": name, "in": "query", "required": False, "schema": _rewrite(schema, "admin")}
+            for name, schema in query.get("properties", {}).items()
+        ]
+    responses: dict[str, Any] = {}
+    for status in op.statuses:
+        if status == 204:
+            responses["204"] = {"description": "Done; no body"}
+        elif op.response is None:
+            responses[str(status)] = {
+                "description": "An HTML page",
+                "content": {op.media_type: {"schema": {"type": "string"}}},
+            }
+        else:
+            responses[str(status)] = {"description": "Success", "content": _json(op.response)}
+    _finish(responses, op.operation_id)
+    out: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "parameters": params,
+        "responses": responses,
+        "tags": ["admin"],
+    }
+    if op.request:
+        out["requestBody"] = {"required": False, "content": _json(op.request)}
+    return out
+
+
 @cache
 def document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for op in FAPI.operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
+    for admin in ADMIN.operations:
+        paths.setdefault("/__admin" + admin.path, {})[admin.method.lower()] = _admin_operation(
+            admin
+        )
     return {
         "openapi": "3.1.0",
         "info": {

@@ -12,8 +12,12 @@
   ms) with optional freeze).
 - ``GET /__admin/state`` (export), ``PUT /__admin/state`` (import), ``POST /__admin/reset``.
 - ``GET /__admin/journal[?limit=]``: recent requests, newest last.
+- ``GET /__admin/sessions``, ``GET /__admin/sign_ins``; ``GET|POST|DELETE /__admin/faults``,
+  ``DELETE /__admin/faults/{id}`` (``mock_server.faults``); ``GET /__admin/ui``, the inbox page.
 
-Errors use Clerk's envelope like the rest of the mock.
+Every operation is declared in :data:`mock_server.admin.table.ADMIN` with the schemas of
+``schemas/wire/admin.json`` it answers and takes. Errors use Clerk's envelope like the rest
+of the mock.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
+from mock_server.admin.table import ADMIN
 from mock_server.domain import identifiers as ids
 from mock_server.domain import mfa, passwords, tickets, users, wallets
 from mock_server.domain.models import OutboxMessage, Session, SignIn, User
 from mock_server.errors import FapiError, error_item, not_found
+from mock_server.faults import FaultRule
 from mock_server.store.base import Tx
 from mock_server.wire import serialize
 from mock_server.wire.json import JSONResponse
@@ -55,10 +61,17 @@ class SeedUser(BaseModel):
     second_factor_phone_numbers: list[str] = Field(default_factory=list)
 
 
+#: The clock's range: epoch 0 to the end of year 9999, as ``admin.json#/$defs/clock_change``
+#: says; beyond it timestamps stop being dates anything can format.
+LATEST_MS = 253_402_300_799_999
+CENTURY_S = 100 * 365 * 86_400
+
+
 class ClockChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    advance_seconds: float | None = None
-    set: int | None = None
+    # Negative is refused by the handler, as a value (not a format) error.
+    advance_seconds: float | None = Field(default=None, le=CENTURY_S, allow_inf_nan=False)
+    set: int | None = Field(default=None, ge=0, le=LATEST_MS)
     freeze: bool = False
 
 
@@ -84,8 +97,10 @@ async def _json_body(request: Request) -> Any:
 
 
 def _model(model: type[BaseModel], data: Any) -> Any:
+    """Validate strictly, as JSON: ``"freeze": 0`` or ``"error_rate": false`` is refused, the
+    way ``schemas/wire/admin.json`` says, instead of being coerced into something else."""
     try:
-        return model.model_validate(data)
+        return model.model_validate_json(orjson.dumps(data), strict=True)
     except ValidationError as exc:
         items = [
             error_item(
@@ -119,19 +134,26 @@ def _messages(request: Request) -> list[OutboxMessage]:
     return state.store.transact(read)  # type: ignore[no-any-return]
 
 
+@ADMIN.route("GET", "/outbox", response="admin/outbox", query="admin/outbox_query")
 async def outbox(request: Request) -> Response:
+    """The messages sent, oldest first, filtered by recipient, channel and purpose."""
     found = _messages(request)
     return JSONResponse({"data": [_message(m) for m in found], "total_count": len(found)})
 
 
+@ADMIN.route("GET", "/outbox/latest", response="admin/outbox_message", query="admin/outbox_query")
 async def outbox_latest(request: Request) -> Response:
+    """The newest matching message (404 when there is none)."""
     found = _messages(request)
     if not found:
         raise not_found("message", request.query_params.get("to") or "(any)")
     return JSONResponse(_message(found[-1]))
 
 
+@ADMIN.route("DELETE", "/outbox", response=None, statuses=(204,))
 async def clear_outbox(request: Request) -> Response:
+    """Forget every message sent."""
+
     def clear(tx: Tx) -> None:
         for m in list(tx.scan(OutboxMessage)):
             tx.delete(OutboxMessage, m.id)
@@ -140,7 +162,9 @@ async def clear_outbox(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@ADMIN.route("POST", "/users", response="user", request="admin/seed_user", statuses=(201,))
 async def create_user(request: Request) -> Response:
+    """Create a user whose identifications are already verified."""
     state = _state(request)
     seed = _model(SeedUser, await _json_body(request))
     rt = state.runtime
@@ -191,7 +215,9 @@ async def create_user(request: Request) -> Response:
     return JSONResponse(state.store.transact(create), status_code=201)
 
 
+@ADMIN.route("GET", "/users", response="admin/users")
 async def list_users(request: Request) -> Response:
+    """Every user, oldest first."""
     state = _state(request)
     rt = state.runtime
 
@@ -202,7 +228,9 @@ async def list_users(request: Request) -> Response:
     return JSONResponse({"data": data, "total_count": len(data)})
 
 
+@ADMIN.route("GET", "/users/{user_id}", response="user")
 async def get_user(request: Request) -> Response:
+    """One user."""
     state = _state(request)
     user_id = request.path_params["user_id"]
 
@@ -215,7 +243,9 @@ async def get_user(request: Request) -> Response:
     return JSONResponse(state.store.transact(read))
 
 
+@ADMIN.route("DELETE", "/users/{user_id}", response="deleted_object")
 async def delete_user(request: Request) -> Response:
+    """Delete a user; their live sessions are removed."""
     state = _state(request)
     user_id = request.path_params["user_id"]
 
@@ -234,7 +264,11 @@ async def delete_user(request: Request) -> Response:
     return JSONResponse(state.store.transact(delete))
 
 
+@ADMIN.route(
+    "POST", "/tickets", response="admin/ticket", request="admin/ticket_request", statuses=(201,)
+)
 async def create_ticket(request: Request) -> Response:
+    """Issue a sign-in token (user_id) or an invitation (email_address)."""
     state = _state(request)
     body = _model(TicketRequest, await _json_body(request))
     rt = state.runtime
@@ -266,7 +300,9 @@ async def create_ticket(request: Request) -> Response:
     return JSONResponse(state.store.transact(issue), status_code=201)
 
 
+@ADMIN.route("GET", "/sign_ins", response="admin/sign_ins")
 async def list_sign_ins(request: Request) -> Response:
+    """Every sign-in of every client."""
     state = _state(request)
     rt = state.runtime
 
@@ -277,75 +313,98 @@ async def list_sign_ins(request: Request) -> Response:
     return JSONResponse({"data": data, "total_count": len(data)})
 
 
-async def clock(request: Request) -> Response:
-    state = _state(request)
-    clk = state.runtime.clock
-    if request.method == "POST":
-        change = _model(ClockChange, await _json_body(request))
-        if change.set is not None:
-            clk.set(change.set, freeze=change.freeze)
-        if change.advance_seconds is not None:
-            if change.advance_seconds < 0:
-                raise FapiError.of(
-                    "form_param_value_invalid",
-                    param="advance_seconds",
-                    value=change.advance_seconds,
-                )
-            clk.advance(change.advance_seconds)
+@ADMIN.route("GET", "/clock", response="admin/clock")
+async def get_clock(request: Request) -> Response:
+    """The mock's clock: expiry follows it, not the wall clock."""
+    return JSONResponse(_state(request).runtime.clock.to_dict())
+
+
+@ADMIN.route("POST", "/clock", response="admin/clock", request="admin/clock_change")
+async def change_clock(request: Request) -> Response:
+    """Move the clock forward, or set it (and optionally freeze it there)."""
+    clk = _state(request).runtime.clock
+    change = _model(ClockChange, await _json_body(request))
+    if change.set is not None:
+        clk.set(change.set, freeze=change.freeze)
+    if change.advance_seconds is not None:
+        seconds = change.advance_seconds
+        if seconds < 0 or clk.now_ms() + seconds * 1000 > LATEST_MS:
+            raise FapiError.of("form_param_value_invalid", param="advance_seconds", value=seconds)
+        clk.advance(seconds)
     return JSONResponse(clk.to_dict())
 
 
-async def state_export(request: Request) -> Response:
-    state = _state(request)
-    if request.method == "PUT":
-        data = await _json_body(request)
-        if not isinstance(data, dict):
-            raise FapiError.of("request_body_invalid", detail="The state must be a JSON object.")
-        try:
-            state.store.load(data)
-        except (ValueError, ValidationError) as exc:
-            raise FapiError.of("request_body_invalid", detail=str(exc)[:500]) from exc
-        return Response(status_code=204)
-    return JSONResponse(state.store.export())
+@ADMIN.route("GET", "/state", response="admin/state")
+async def export_state(request: Request) -> Response:
+    """Every table of the store, to save or to load into another mock."""
+    return JSONResponse(_state(request).store.export())
 
 
+@ADMIN.route("PUT", "/state", response=None, request="admin/state", statuses=(204,))
+async def import_state(request: Request) -> Response:
+    """Replace the whole state with an export; nothing changes unless all of it loads."""
+    data = await _json_body(request)
+    if not isinstance(data, dict):
+        raise FapiError.of("request_body_invalid", detail="The state must be a JSON object.")
+    try:
+        _state(request).store.load(data)
+    except (ValueError, ValidationError) as exc:
+        raise FapiError.of("request_body_invalid", detail=str(exc)[:500]) from exc
+    return Response(status_code=204)
+
+
+@ADMIN.route("POST", "/reset", response=None, statuses=(204,))
 async def reset(request: Request) -> Response:
+    """Forget everything: store, fault rules added at run time, limits, journal, clock."""
     _state(request).reset()
     return Response(status_code=204)
 
 
+@ADMIN.route("GET", "/journal", response="admin/journal", query="admin/journal_query")
 async def journal(request: Request) -> Response:
+    """Recent requests (method, path, status, injected fault), newest last."""
     state = _state(request)
-    try:
-        limit = int(request.query_params.get("limit", "100"))
-    except ValueError as exc:
-        raise FapiError.of("form_param_format_invalid", param="limit") from exc
-    entries = list(state.journal)[-max(limit, 0) :] if limit else []
+    raw = request.query_params.get("limit", "100")
+    if not raw.isascii() or not raw.isdigit():
+        raise FapiError.of("form_param_format_invalid", param="limit")
+    limit = int(raw)
+    entries = list(state.journal)[-limit:] if limit else []
     return JSONResponse({"data": [e.__dict__ for e in entries], "total_count": len(entries)})
 
 
-async def faults(request: Request) -> Response:
-    from mock_server.faults import FaultRule
-
-    injector = _state(request).faults
-    if request.method == "POST":
-        rule = _model(FaultRule, await _json_body(request))
-        return JSONResponse(injector.add(rule).to_json(), status_code=201)
-    if request.method == "DELETE":
-        injector.rules.clear()
-        return Response(status_code=204)
-    data = [r.to_json() for r in injector.rules]
+@ADMIN.route("GET", "/faults", response="admin/faults")
+async def list_faults(request: Request) -> Response:
+    """The fault rules in force, in the order they are matched."""
+    data = [r.to_json() for r in _state(request).faults.rules]
     return JSONResponse({"data": data, "total_count": len(data)})
 
 
+@ADMIN.route("POST", "/faults", response="admin/fault", request="admin/fault_rule", statuses=(201,))
+async def add_fault(request: Request) -> Response:
+    """Add a fault rule (after those already in force)."""
+    rule = _model(FaultRule, await _json_body(request))
+    return JSONResponse(_state(request).faults.add(rule).to_json(), status_code=201)
+
+
+@ADMIN.route("DELETE", "/faults", response=None, statuses=(204,))
+async def clear_faults(request: Request) -> Response:
+    """Drop every fault rule, configured ones included, until the next reset."""
+    _state(request).faults.rules.clear()
+    return Response(status_code=204)
+
+
+@ADMIN.route("DELETE", "/faults/{fault_id}", response=None, statuses=(204,))
 async def delete_fault(request: Request) -> Response:
+    """Drop one fault rule."""
     rule_id = request.path_params["fault_id"]
     if not _state(request).faults.remove(rule_id):
         raise not_found("fault", rule_id)
     return Response(status_code=204)
 
 
+@ADMIN.route("GET", "/sessions", response="admin/sessions")
 async def list_sessions(request: Request) -> Response:
+    """Every session of every client, oldest first."""
     state = _state(request)
     rt = state.runtime
 
@@ -357,6 +416,7 @@ async def list_sessions(request: Request) -> Response:
     return JSONResponse({"data": data, "total_count": len(data)})
 
 
+@ADMIN.route("GET", "/ui", response=None, media_type="text/html")
 async def inbox_page(request: Request) -> Response:
     """The inbox page: plain HTML and a little JavaScript over this admin API."""
     from importlib import resources
@@ -368,22 +428,4 @@ async def inbox_page(request: Request) -> Response:
 
 
 def admin_routes() -> list[BaseRoute]:
-    return [
-        Route("/ui", inbox_page, methods=["GET"]),
-        Route("/sessions", list_sessions, methods=["GET"]),
-        Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
-        Route("/faults/{fault_id}", delete_fault, methods=["DELETE"]),
-        Route("/outbox", outbox, methods=["GET"]),
-        Route("/outbox", clear_outbox, methods=["DELETE"]),
-        Route("/outbox/latest", outbox_latest, methods=["GET"]),
-        Route("/users", create_user, methods=["POST"]),
-        Route("/users", list_users, methods=["GET"]),
-        Route("/users/{user_id}", get_user, methods=["GET"]),
-        Route("/users/{user_id}", delete_user, methods=["DELETE"]),
-        Route("/tickets", create_ticket, methods=["POST"]),
-        Route("/sign_ins", list_sign_ins, methods=["GET"]),
-        Route("/clock", clock, methods=["GET", "POST"]),
-        Route("/state", state_export, methods=["GET", "PUT"]),
-        Route("/reset", reset, methods=["POST"]),
-        Route("/journal", journal, methods=["GET"]),
-    ]
+    return ADMIN.routes()
