@@ -1,0 +1,67 @@
+"""``mountSignUp``: Clerk's prebuilt sign-up form, driven by typing and clicking.
+
+The instance is the default one (email and password required, phone and username
+optional) except that email addresses are verified by code only: the component shows
+its link card whenever ``email_link`` is among the email verifications, as Clerk's
+does. The form asks for the email address and the password, then for the code the
+mock "sent" (read from its outbox, as a person reads their inbox).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mock_server.config import Config, load_config
+from tests.browser.ui.conftest import UiPage
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def instance_config() -> Config:
+    return load_config(
+        profile="test",
+        passwords={"kdf_log_n": 4},
+        strategies={"email_verification": ["email_code"]},
+    )
+
+
+def _user(ui: UiPage, user_id: str) -> dict[str, object]:
+    found = ui.site.admin.get(f"/__admin/users/{user_id}")
+    assert found.status_code == 200, found.text
+    body: dict[str, object] = found.json()
+    return body
+
+
+def _emails(user: dict[str, object]) -> list[str]:
+    addresses = user["email_addresses"]
+    assert isinstance(addresses, list)
+    return [str(a["email_address"]) for a in addresses]
+
+
+def _type_code(ui: UiPage, to: str) -> None:
+    """Type the code from the outbox into the one-time-code input, digit by digit."""
+    code = ui.code_for(to)
+    otp = ui.page.get_by_label("Enter verification code")
+    otp.wait_for()
+    otp.press_sequentially(code)
+
+
+def test_email_and_password_with_the_email_code(ui: UiPage) -> None:
+    ui.goto("/sign-up")
+    page = ui.page
+    page.get_by_label("Email address").fill("sam@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    ui.shoot("start")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.wait_for_url(re.compile(r"/sign-up/verify-email-address"))
+    page.get_by_text("sam@example.com").wait_for()
+    ui.shoot("verify-email")
+    _type_code(ui, "sam@example.com")
+    user_id = ui.signed_in_user()
+    assert user_id, ui.recent()
+    assert _emails(_user(ui, user_id)) == ["sam@example.com"]
+    assert _user(ui, user_id)["password_enabled"] is True
+    ui.shoot("signed-in")
