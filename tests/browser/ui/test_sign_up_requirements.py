@@ -124,3 +124,36 @@ def test_an_invitation_with_only_the_email_continues_on_the_missing_fields_scree
     assert [e["email_address"] for e in user["email_addresses"]] == ["grace@example.com"]
     assert [p["phone_number"] for p in user["phone_numbers"]] == [PHONE]
     ui.shoot("signed-in")
+
+
+def test_an_oauth_account_without_a_last_name_username_or_phone_continues_on_that_screen(
+    ui: UiPage,
+) -> None:
+    ui.goto("/sign-up")
+    page = ui.page
+    page.get_by_role("button", name="Continue with Google").click()
+    # The mock's own Google: a person types the account's email on its page.
+    page.get_by_label("Email").fill("alan@example.com")
+    ui.shoot("mock-google")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    # The mock's Google knows the email (verified) and a first name made from it, but no
+    # last name; the username and the phone number are missing too, and an SSO sign-up
+    # needs no password. The screen asks for exactly those three.
+    page.wait_for_url(re.compile(r"/sign-up/continue"))
+    page.get_by_label("Username").wait_for()
+    ui.shoot("continue")
+    for given in ("Password", "Email address", "First name"):
+        expect(page.get_by_label(given, exact=True)).to_have_count(0)
+    page.get_by_label("Last name").fill("Turing")
+    page.get_by_label("Username").fill("alan_t")
+    page.get_by_label("Phone number").fill("4155552671")
+    _click_then_code(ui, lambda: _continue(ui))
+    page.wait_for_url(re.compile(r"/sign-up/continue/verify-phone-number"))
+    _type_code(ui, PHONE)
+    user_id = ui.signed_in_user()
+    assert user_id, ui.recent()
+    user = _user(ui, user_id)
+    assert (user["first_name"], user["last_name"], user["username"]) == ("Alan", "Turing", "alan_t")
+    assert [e["email_address"] for e in user["email_addresses"]] == ["alan@example.com"]
+    assert [a["provider"] for a in user["external_accounts"]] == ["oauth_google"]
+    ui.shoot("signed-in")
