@@ -15,6 +15,7 @@ import pytest
 
 from mock_server.config import Config, load_config
 from tests.browser.ui.conftest import UiPage
+from tests.browser.ui.sign_up_steps import click_then_code, emails, press_continue, type_code, user
 
 PASSWORD = "correct horse battery staple"
 
@@ -28,53 +29,21 @@ def instance_config() -> Config:
     )
 
 
-def _user(ui: UiPage, user_id: str) -> dict[str, object]:
-    found = ui.site.admin.get(f"/__admin/users/{user_id}")
-    assert found.status_code == 200, found.text
-    body: dict[str, object] = found.json()
-    return body
-
-
-def _emails(user: dict[str, object]) -> list[str]:
-    addresses = user["email_addresses"]
-    assert isinstance(addresses, list)
-    return [str(a["email_address"]) for a in addresses]
-
-
-def _continue_to_code(ui: UiPage) -> None:
-    """Click Continue and wait until the verify screen has asked the mock for a code.
-
-    The verify screen prepares the verification when it mounts; the code is in the
-    outbox only once that request has been answered.
-    """
-    with ui.page.expect_response(re.compile(r"/prepare_verification")) as prepared:
-        ui.page.get_by_role("button", name="Continue", exact=True).click()
-    assert prepared.value.ok, prepared.value.text()
-
-
-def _type_code(ui: UiPage, to: str) -> None:
-    """Type the code from the outbox into the one-time-code input, digit by digit."""
-    code = ui.code_for(to)
-    otp = ui.page.get_by_label("Enter verification code")
-    otp.wait_for()
-    otp.press_sequentially(code)
-
-
 def test_email_and_password_with_the_email_code(ui: UiPage) -> None:
     ui.goto("/sign-up")
     page = ui.page
     page.get_by_label("Email address").fill("sam@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     ui.shoot("start")
-    _continue_to_code(ui)
+    click_then_code(ui, lambda: press_continue(ui))
     page.wait_for_url(re.compile(r"/sign-up/verify-email-address"))
     page.get_by_text("sam@example.com").wait_for()
     ui.shoot("verify-email")
-    _type_code(ui, "sam@example.com")
+    type_code(ui, "sam@example.com")
     user_id = ui.signed_in_user()
     assert user_id, ui.recent()
-    assert _emails(_user(ui, user_id)) == ["sam@example.com"]
-    assert _user(ui, user_id)["password_enabled"] is True
+    assert emails(user(ui, user_id)) == ["sam@example.com"]
+    assert user(ui, user_id)["password_enabled"] is True
     ui.shoot("signed-in")
 
 
@@ -94,12 +63,12 @@ def test_an_email_address_already_taken_is_shown_under_its_field(ui: UiPage) -> 
     ui.shoot("email-taken")
     assert re.search(r"/sign-up/?$", page.url), page.url
     page.get_by_label("Email address").fill("pat.two@example.com")
-    _continue_to_code(ui)
+    click_then_code(ui, lambda: press_continue(ui))
     page.wait_for_url(re.compile(r"/sign-up/verify-email-address"))
-    _type_code(ui, "pat.two@example.com")
+    type_code(ui, "pat.two@example.com")
     user_id = ui.signed_in_user()
     assert user_id, ui.recent()
-    assert _emails(_user(ui, user_id)) == ["pat.two@example.com"]
+    assert emails(user(ui, user_id)) == ["pat.two@example.com"]
 
 
 def test_a_password_the_rules_refuse_is_shown_under_its_field(ui: UiPage) -> None:

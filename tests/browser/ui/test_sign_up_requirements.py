@@ -11,13 +11,20 @@ screen (``/sign-up/continue``), which asks for exactly what the mock still misse
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from mock_server.config import Config, load_config
 from tests.browser.ui.conftest import UiPage
+from tests.browser.ui.sign_up_steps import (
+    click_then_code,
+    emails,
+    phones,
+    press_continue,
+    type_code,
+    user,
+)
 
 PASSWORD = "correct horse battery staple"
 PHONE = "+14155552671"
@@ -40,30 +47,6 @@ def instance_config() -> Config:
     )
 
 
-def _user(ui: UiPage, user_id: str) -> dict[str, Any]:
-    found = ui.site.admin.get(f"/__admin/users/{user_id}")
-    assert found.status_code == 200, found.text
-    body: dict[str, Any] = found.json()
-    return body
-
-
-def _click_then_code(ui: UiPage, action: Any) -> None:
-    """Do ``action`` and wait until the next verify screen has asked for its code."""
-    with ui.page.expect_response(re.compile(r"/prepare_verification")) as prepared:
-        action()
-    assert prepared.value.ok, prepared.value.text()
-
-
-def _continue(ui: UiPage) -> None:
-    ui.page.get_by_role("button", name="Continue", exact=True).click()
-
-
-def _type_code(ui: UiPage, to: str) -> None:
-    otp = ui.page.get_by_label("Enter verification code")
-    otp.wait_for()
-    otp.press_sequentially(ui.code_for(to))
-
-
 def test_every_required_field_on_the_start_form_then_both_codes(ui: UiPage) -> None:
     ui.goto("/sign-up")
     page = ui.page
@@ -74,25 +57,25 @@ def test_every_required_field_on_the_start_form_then_both_codes(ui: UiPage) -> N
     page.get_by_label("Phone number").fill("4155552671")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     ui.shoot("start-all-required")
-    _click_then_code(ui, lambda: _continue(ui))
+    click_then_code(ui, lambda: press_continue(ui))
     page.wait_for_url(re.compile(r"/sign-up/verify-email-address"))
     ui.shoot("verify-email")
     # The email code verifies the address; the phone number is still unverified, so the
     # component moves on to the phone screen, which asks the mock for an SMS code.
-    _click_then_code(ui, lambda: _type_code(ui, "ada@example.com"))
+    click_then_code(ui, lambda: type_code(ui, "ada@example.com"))
     page.wait_for_url(re.compile(r"/sign-up/verify-phone-number"))
     ui.shoot("verify-phone")
-    _type_code(ui, PHONE)
+    type_code(ui, PHONE)
     user_id = ui.signed_in_user()
     assert user_id, ui.recent()
-    user = _user(ui, user_id)
-    assert (user["first_name"], user["last_name"], user["username"]) == (
+    found = user(ui, user_id)
+    assert (found["first_name"], found["last_name"], found["username"]) == (
         "Ada",
         "Lovelace",
         "ada_l",
     )
-    assert [e["email_address"] for e in user["email_addresses"]] == ["ada@example.com"]
-    assert [p["phone_number"] for p in user["phone_numbers"]] == [PHONE]
+    assert emails(found) == ["ada@example.com"]
+    assert phones(found) == [PHONE]
     ui.shoot("signed-in")
 
 
@@ -113,16 +96,16 @@ def test_an_invitation_with_only_the_email_continues_on_the_missing_fields_scree
     page.get_by_label("Username").fill("grace_h")
     page.get_by_label("Phone number").fill("4155552671")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    _click_then_code(ui, lambda: _continue(ui))
+    click_then_code(ui, lambda: press_continue(ui))
     page.wait_for_url(re.compile(r"/sign-up/continue/verify-phone-number"))
     ui.shoot("verify-phone")
-    _type_code(ui, PHONE)
+    type_code(ui, PHONE)
     user_id = ui.signed_in_user()
     assert user_id, ui.recent()
-    user = _user(ui, user_id)
-    assert user["username"] == "grace_h"
-    assert [e["email_address"] for e in user["email_addresses"]] == ["grace@example.com"]
-    assert [p["phone_number"] for p in user["phone_numbers"]] == [PHONE]
+    found = user(ui, user_id)
+    assert found["username"] == "grace_h"
+    assert emails(found) == ["grace@example.com"]
+    assert phones(found) == [PHONE]
     ui.shoot("signed-in")
 
 
@@ -147,13 +130,17 @@ def test_an_oauth_account_without_a_last_name_username_or_phone_continues_on_tha
     page.get_by_label("Last name").fill("Turing")
     page.get_by_label("Username").fill("alan_t")
     page.get_by_label("Phone number").fill("4155552671")
-    _click_then_code(ui, lambda: _continue(ui))
+    click_then_code(ui, lambda: press_continue(ui))
     page.wait_for_url(re.compile(r"/sign-up/continue/verify-phone-number"))
-    _type_code(ui, PHONE)
+    type_code(ui, PHONE)
     user_id = ui.signed_in_user()
     assert user_id, ui.recent()
-    user = _user(ui, user_id)
-    assert (user["first_name"], user["last_name"], user["username"]) == ("Alan", "Turing", "alan_t")
-    assert [e["email_address"] for e in user["email_addresses"]] == ["alan@example.com"]
-    assert [a["provider"] for a in user["external_accounts"]] == ["oauth_google"]
+    found = user(ui, user_id)
+    assert (found["first_name"], found["last_name"], found["username"]) == (
+        "Alan",
+        "Turing",
+        "alan_t",
+    )
+    assert emails(found) == ["alan@example.com"]
+    assert [a["provider"] for a in found["external_accounts"]] == ["oauth_google"]
     ui.shoot("signed-in")
