@@ -192,8 +192,9 @@ def _display_config(config: Config) -> dict[str, Any]:
         "show_devmode_warning": False,
         "google_one_tap_client_id": None,
         "help_url": None,
-        "privacy_policy_url": None,
-        "terms_url": None,
+        # The legal-consent checkbox links these (display_config.terms_url, ...).
+        "privacy_policy_url": config.sign_up.privacy_policy_url,
+        "terms_url": config.sign_up.terms_url,
         "logo_url": None,
         "favicon_url": None,
         "logo_image": None,
@@ -226,8 +227,8 @@ def _user_settings(config: Config) -> dict[str, Any]:
             "captcha_widget_type": "smart",
             "custom_action_required": False,
             "progressive": True,
-            "mode": "public",
-            "legal_consent_enabled": False,
+            "mode": config.sign_up.mode,
+            "legal_consent_enabled": config.sign_up.legal_consent,
         },
         "restrictions": {
             "allowlist": dict(_OFF),

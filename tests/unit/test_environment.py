@@ -140,3 +140,22 @@ def test_password_rules_are_published() -> None:
     assert published["require_numbers"] is True
     assert published["require_special_char"] is True
     assert published["require_uppercase"] is False
+
+
+def test_sign_up_mode_and_legal_consent_are_published() -> None:
+    default = _env()
+    assert default["user_settings"]["sign_up"]["mode"] == "public"
+    assert default["user_settings"]["sign_up"]["legal_consent_enabled"] is False
+    assert default["display_config"]["terms_url"] is None
+    env = _env(
+        sign_up={
+            "mode": "waitlist",
+            "legal_consent": True,
+            "terms_url": "https://example.com/terms",
+            "privacy_policy_url": "https://example.com/privacy",
+        }
+    )
+    assert env["user_settings"]["sign_up"]["mode"] == "waitlist"
+    assert env["user_settings"]["sign_up"]["legal_consent_enabled"] is True
+    assert env["display_config"]["terms_url"] == "https://example.com/terms"
+    assert env["display_config"]["privacy_policy_url"] == "https://example.com/privacy"
