@@ -7,7 +7,7 @@ the mock with one config and reads both forms as a person would see them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -30,7 +30,8 @@ class Case:
     providers: tuple[str, ...]
     sign_in_label: str
     phone_toggle: bool
-    extra: dict[str, Any] = field(default_factory=dict)
+    wallets: bool = True
+    passkey: bool = True
 
     def config(self) -> Config:
         return load_config(profile="test", passwords={"kdf_log_n": 4}, **self.overrides)
@@ -63,6 +64,7 @@ CASES = [
         providers=("GitHub",),
         sign_in_label="Email address or username",
         phone_toggle=True,
+        wallets=False,
     ),
     Case(
         name="phone-and-username-off-no-social",
@@ -70,11 +72,14 @@ CASES = [
             "attributes": {"phone_number": "off", "username": "off"},
             "oauth": {"providers": {}},
             "web3": {"enabled": False},
+            "passkeys": {"enabled": False},
         },
         sign_up_fields=("Email address", "Password"),
         providers=(),
         sign_in_label="Email address",
         phone_toggle=False,
+        wallets=False,
+        passkey=False,
     ),
 ]
 
@@ -98,6 +103,9 @@ def _assert_providers(ui: UiPage, case: Case) -> None:
     for provider in PROVIDERS:
         button = ui.page.get_by_role("button", name=f"Continue with {provider}")
         expect(button).to_have_count(1 if provider in case.providers else 0)
+    # One wallet stands for the web3 section (its strategies are the buttons).
+    metamask = ui.page.get_by_role("button", name="Continue with MetaMask")
+    expect(metamask).to_have_count(1 if case.wallets else 0)
 
 
 def test_the_sign_up_form_asks_for_what_the_config_requires(ui: UiPage, case: Case) -> None:
@@ -117,4 +125,6 @@ def test_the_sign_in_form_offers_what_the_config_enables(ui: UiPage, case: Case)
     ui.shoot(f"sign-in-{case.name}")
     expect(page.get_by_label(case.sign_in_label, exact=True)).to_have_count(1)
     expect(page.get_by_role("link", name="Use phone")).to_have_count(1 if case.phone_toggle else 0)
+    passkey = page.get_by_role("link", name="Use passkey instead")
+    expect(passkey).to_have_count(1 if case.passkey else 0)
     _assert_providers(ui, case)
