@@ -47,15 +47,20 @@ def instance_config() -> Config:
     )
 
 
-def test_every_required_field_on_the_start_form_then_both_codes(ui: UiPage) -> None:
-    ui.goto("/sign-up")
+def _fill_start(ui: UiPage, username: str, email: str) -> None:
     page = ui.page
     page.get_by_label("First name").fill("Ada")
     page.get_by_label("Last name").fill("Lovelace")
-    page.get_by_label("Username").fill("ada_l")
-    page.get_by_label("Email address").fill("ada@example.com")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email address").fill(email)
     page.get_by_label("Phone number").fill("4155552671")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
+
+
+def test_every_required_field_on_the_start_form_then_both_codes(ui: UiPage) -> None:
+    ui.goto("/sign-up")
+    page = ui.page
+    _fill_start(ui, "ada_l", "ada@example.com")
     ui.shoot("start-all-required")
     click_then_code(ui, lambda: press_continue(ui))
     page.wait_for_url(re.compile(r"/sign-up/verify-email-address"))
@@ -77,6 +82,28 @@ def test_every_required_field_on_the_start_form_then_both_codes(ui: UiPage) -> N
     assert emails(found) == ["ada@example.com"]
     assert phones(found) == [PHONE]
     ui.shoot("signed-in")
+
+
+def test_a_taken_username_and_a_short_one_are_shown_under_the_username(ui: UiPage) -> None:
+    taken = ui.site.admin.post(
+        "/__admin/users", json={"email_addresses": ["old@example.com"], "username": "ada_l"}
+    )
+    assert taken.status_code == 201, taken.text
+    ui.goto("/sign-up")
+    page = ui.page
+    _fill_start(ui, "ada_l", "ada@example.com")
+    press_continue(ui)
+    # (The field animates between messages: the old one lingers for a moment.)
+    error = page.locator("#error-username")
+    expect(error.filter(has_text="That username is taken")).to_be_visible()
+    ui.shoot("username-taken")
+    # The component words form_username_invalid_length from the environment's
+    # username_settings (4 to 64 characters here).
+    page.get_by_label("Username").fill("ad")
+    press_continue(ui)
+    expect(error.filter(has_text="between 4 and 64 characters")).to_be_visible()
+    ui.shoot("username-too-short")
+    assert ui.site.admin.get("/__admin/users").json()["total_count"] == 1
 
 
 def test_an_invitation_with_only_the_email_continues_on_the_missing_fields_screen(
