@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from mock_server.config import Config, load_config
 from tests.browser.ui.conftest import UiPage
@@ -87,3 +88,26 @@ def test_a_password_the_rules_refuse_is_shown_under_its_field(ui: UiPage) -> Non
     ui.shoot("password-too-short")
     assert "8 or more characters" in error.inner_text(), error.inner_text()
     assert ui.site.admin.get("/__admin/users").json()["total_count"] == 0
+
+
+def test_a_wrong_email_code_is_shown_then_the_right_one_signs_up(ui: UiPage) -> None:
+    ui.goto("/sign-up")
+    page = ui.page
+    page.get_by_label("Email address").fill("wes@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    click_then_code(ui, lambda: press_continue(ui))
+    code = ui.code_for("wes@example.com")
+    wrong = ("1" if code[0] != "1" else "2") + code[1:]
+    otp = page.get_by_label("Enter verification code")
+    with page.expect_response(re.compile(r"/attempt_verification")) as attempted:
+        otp.press_sequentially(wrong)
+    assert attempted.value.status == 422
+    assert attempted.value.json()["errors"][0]["code"] == "form_code_incorrect"
+    # The component words form_code_incorrect itself ("Incorrect code").
+    feedback = page.get_by_test_id("form-feedback-error")
+    expect(feedback.filter(has_text="Incorrect code")).to_be_visible()
+    ui.shoot("wrong-code")
+    otp.press_sequentially(code)
+    user_id = ui.signed_in_user()
+    assert user_id, ui.recent()
+    assert emails(user(ui, user_id)) == ["wes@example.com"]
