@@ -196,9 +196,6 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "sign_up_mode_restricted": ErrorSpec(
         403, "Sign-ups restricted", "Sign-ups are restricted to invited users."
     ),
-    "sign_up_restricted_waitlist": ErrorSpec(
-        403, "Sign-ups restricted", "Sign-ups are restricted to users invited from the waitlist."
-    ),
     # Transport
     "dev_browser_unauthenticated": ErrorSpec(
         401, "Unauthenticated", "The development browser is not authenticated."

@@ -69,16 +69,15 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
 
 
 def _check_mode(rt: Runtime, params: Params) -> None:
-    """A restricted (or waitlist) instance lets only invitations start a sign-up.
+    """A restricted instance lets only invitations start a sign-up.
 
     Every sign-up starts here, OAuth, SAML, wallet and transfer alike, so this one check
     covers them all; the invitation itself is redeemed (and checked) below.
     """
-    mode = rt.config.sign_up.mode
-    if mode == "public" or params.get("strategy") == "ticket" or params.has("ticket"):
+    if rt.config.sign_up.mode == "public":
         return
-    if mode == "waitlist":
-        raise FapiError.of("sign_up_restricted_waitlist")
+    if params.get("strategy") == "ticket" or params.has("ticket"):
+        return
     raise FapiError.of("sign_up_mode_restricted")
 
 

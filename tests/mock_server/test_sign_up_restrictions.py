@@ -1,24 +1,19 @@
-"""Sign-up restrictions: restricted and waitlist modes admit only invitations; legal
+"""Sign-up restrictions: a restricted instance admits only invitations; legal
 consent keeps a sign-up ``missing_requirements`` until ``legal_accepted`` is given."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
 from tests.mock_server.conftest import PASSWORD, Mock, config_for, error, ok
 
 
-@pytest.mark.parametrize(
-    ("mode", "code"),
-    [("restricted", "sign_up_mode_restricted"), ("waitlist", "sign_up_restricted_waitlist")],
-)
 def test_a_restricted_instance_refuses_sign_ups_without_an_invitation(
-    make_mock: Callable[..., Mock], mode: str, code: str
+    make_mock: Callable[..., Mock],
 ) -> None:
-    mock = make_mock(config_for(sign_up={"mode": mode}))
+    mock = make_mock(config_for(sign_up={"mode": "restricted"}))
     browser = mock.browser()
+    code = "sign_up_mode_restricted"
     error(browser.sign_up(email_address="x@example.com", password=PASSWORD), 403, code)
     # OAuth sign-ups start here too: the provider cannot open the door either.
     error(browser.sign_up(strategy="oauth_google", redirect_url="http://app/cb"), 403, code)

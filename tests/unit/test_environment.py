@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import schemas
-from mock_server.config import OAuthProviderSettings, load_config
+from mock_server.config import ConfigError, OAuthProviderSettings, load_config
 from mock_server.wire.environment import environment
 
 
@@ -143,19 +143,22 @@ def test_password_rules_are_published() -> None:
 
 
 def test_sign_up_mode_and_legal_consent_are_published() -> None:
+    # (Clerk's waitlist mode is not offered: the mock does not serve POST /v1/waitlist.)
+    with pytest.raises(ConfigError, match="mode"):
+        load_config(sign_up={"mode": "waitlist"})
     default = _env()
     assert default["user_settings"]["sign_up"]["mode"] == "public"
     assert default["user_settings"]["sign_up"]["legal_consent_enabled"] is False
     assert default["display_config"]["terms_url"] is None
     env = _env(
         sign_up={
-            "mode": "waitlist",
+            "mode": "restricted",
             "legal_consent": True,
             "terms_url": "https://example.com/terms",
             "privacy_policy_url": "https://example.com/privacy",
         }
     )
-    assert env["user_settings"]["sign_up"]["mode"] == "waitlist"
+    assert env["user_settings"]["sign_up"]["mode"] == "restricted"
     assert env["user_settings"]["sign_up"]["legal_consent_enabled"] is True
     assert env["display_config"]["terms_url"] == "https://example.com/terms"
     assert env["display_config"]["privacy_policy_url"] == "https://example.com/privacy"
