@@ -44,6 +44,22 @@ class AttributeSettings(_Section):
     password: Toggle = "required"
 
 
+class SignUpSettings(_Section):
+    """Who may sign up, and what they must agree to (Clerk's "Restrictions" and "Legal").
+
+    ``mode``: ``public`` lets anyone sign up; ``restricted`` only holders of an
+    invitation (a ``ticket``). Clerk's third mode, ``waitlist``, is not offered: its
+    component joins through ``POST /v1/waitlist``, which the mock does not serve. With
+    ``legal_consent`` a sign-up stays ``missing_requirements`` until it is given
+    ``legal_accepted``; the components link the two URLs from their checkbox.
+    """
+
+    mode: Literal["public", "restricted"] = "public"
+    legal_consent: bool = False
+    terms_url: str | None = None
+    privacy_policy_url: str | None = None
+
+
 FirstFactor = Literal[
     "password",
     "email_code",
@@ -286,6 +302,7 @@ class Config(_Section):
     profile: Literal["default", "test"] = "default"
     instance: InstanceSettings = InstanceSettings()
     attributes: AttributeSettings = AttributeSettings()
+    sign_up: SignUpSettings = SignUpSettings()
     strategies: StrategySettings = StrategySettings()
     passwords: PasswordSettings = PasswordSettings()
     usernames: UsernameSettings = UsernameSettings()

@@ -37,7 +37,7 @@ CATALOGUE: dict[str, ErrorSpec] = {
         422, "Couldn't find your account.", "Couldn't find your account."
     ),
     "form_identifier_exists": ErrorSpec(
-        422, "is taken", "That {param} is taken. Please try another."
+        422, "is taken", "That {param_words} is taken. Please try another."
     ),
     "form_password_incorrect": ErrorSpec(
         422,
@@ -354,6 +354,9 @@ def error_item(
     values = _Keep(fields)
     if param is not None:
         values.setdefault("param", param)
+        # Messages a person reads name the field in words ("That email address is
+        # taken"): the components show long_message under the field as it comes.
+        values.setdefault("param_words", param.replace("_", " "))
     full_meta = dict(meta or {})
     if param is not None:
         full_meta.setdefault("param_name", param)

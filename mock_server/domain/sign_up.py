@@ -41,6 +41,7 @@ SIGN_UP_STRATEGIES = frozenset({"email_code", "email_link", "phone_code", "ticke
 def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -> SignUp:
     if rt.config.instance.single_session_mode and client.last_active_session_id:
         raise FapiError.of("session_exists")
+    _check_mode(rt, params)
     now = rt.now()
     su = SignUp(
         id=rt.new_id("sua"),
@@ -65,6 +66,19 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
             )
     _apply(rt, tx, su, params)
     return _settle(rt, tx, client, su)
+
+
+def _check_mode(rt: Runtime, params: Params) -> None:
+    """A restricted instance lets only invitations start a sign-up.
+
+    Every sign-up starts here, OAuth, SAML, wallet and transfer alike, so this one check
+    covers them all; the invitation itself is redeemed (and checked) below.
+    """
+    if rt.config.sign_up.mode == "public":
+        return
+    if params.get("strategy") == "ticket" or params.has("ticket"):
+        return
+    raise FapiError.of("sign_up_mode_restricted")
 
 
 def update(

@@ -26,12 +26,18 @@ class Fields:
 def _provided(su: SignUp, name: str) -> bool:
     if name == "password":
         return su.password_hash is not None
+    if name == "legal_accepted":
+        return su.legal_accepted_at is not None
     return getattr(su, name) is not None
 
 
 def fields(config: Config, su: SignUp) -> Fields:
     attrs = config.attributes
     required = [a for a in ATTRIBUTES if getattr(attrs, a) == "required"]
+    if config.sign_up.legal_consent:
+        # Clerk lists it with the fields (missing_fields: ["legal_accepted"]); SSO
+        # sign-ups need it too.
+        required.append("legal_accepted")
     if su.external_identity is not None:
         # An SSO provider is the credential: no password is asked of SSO sign-ups.
         required = [a for a in required if a != "password"]

@@ -23,13 +23,22 @@ def _attribute(
     first_factors: Sequence[str] = (),
     second_factors: Sequence[str] = (),
     verifications: Sequence[str] = (),
+    identifier: bool = False,
 ) -> dict[str, Any]:
+    """One ``user_settings.attributes`` entry.
+
+    ``identifier`` marks the attributes a sign-in may name the user by (the mock's
+    ``supported_identifiers``): Clerk reports those as used for the first factor even
+    when no strategy of their own is listed (a username signs in with the password).
+    The sign-in component builds its identifier field ("Email address or username")
+    from exactly these flags.
+    """
     first = list(first_factors)
     second = list(second_factors)
     return {
         "enabled": enabled,
         "required": required,
-        "used_for_first_factor": enabled and bool(first),
+        "used_for_first_factor": enabled and (identifier or bool(first)),
         "first_factors": first if enabled else [],
         "used_for_second_factor": enabled and bool(second),
         "second_factors": second if enabled else [],
@@ -59,6 +68,7 @@ def _attributes(config: Config) -> dict[str, Any]:
             first_factors=email_first,
             second_factors=["email_code"] if "email_code" in sf else [],
             verifications=list(config.strategies.email_verification),
+            identifier=True,
         ),
         "phone_number": _attribute(
             phone_on,
@@ -66,8 +76,9 @@ def _attributes(config: Config) -> dict[str, Any]:
             first_factors=["phone_code"] if "phone_code" in ff else [],
             second_factors=["phone_code"] if "phone_code" in sf else [],
             verifications=["phone_code"],
+            identifier=True,
         ),
-        "username": _attribute(user_on, user_req),
+        "username": _attribute(user_on, user_req, identifier=True),
         "web3_wallet": _attribute(
             config.web3.enabled,
             False,
@@ -135,6 +146,17 @@ def _auth_config(config: Config) -> dict[str, Any]:
     }
 
 
+def _preferred_sign_in_strategy(config: Config) -> str:
+    """``password`` only while passwords exist; else one-time codes (``otp``).
+
+    The sign-in component opens on the preferred strategy's screen: a password screen
+    on an instance without passwords would be a dead end.
+    """
+    if config.attributes.password != "off" and config.first_factor_enabled("password"):
+        return "password"
+    return "otp"
+
+
 def _display_config(config: Config) -> dict[str, Any]:
     home = config.instance.home_url.rstrip("/")
     return {
@@ -143,7 +165,7 @@ def _display_config(config: Config) -> dict[str, Any]:
         "instance_environment_type": config.instance.environment_type,
         "application_name": config.instance.application_name,
         "theme": {},
-        "preferred_sign_in_strategy": "password",
+        "preferred_sign_in_strategy": _preferred_sign_in_strategy(config),
         "logo_image_url": None,
         "favicon_image_url": None,
         "home_url": home,
@@ -170,8 +192,9 @@ def _display_config(config: Config) -> dict[str, Any]:
         "show_devmode_warning": False,
         "google_one_tap_client_id": None,
         "help_url": None,
-        "privacy_policy_url": None,
-        "terms_url": None,
+        # The legal-consent checkbox links these (display_config.terms_url, ...).
+        "privacy_policy_url": config.sign_up.privacy_policy_url,
+        "terms_url": config.sign_up.terms_url,
         "logo_url": None,
         "favicon_url": None,
         "logo_image": None,
@@ -185,22 +208,27 @@ def _display_config(config: Config) -> dict[str, Any]:
     }
 
 
+def _enterprise_sso(config: Config) -> bool:
+    return any(c.active for c in config.enterprise_sso.connections)
+
+
 def _user_settings(config: Config) -> dict[str, Any]:
     pw = config.passwords
     lockout = config.lockout
     return {
         "attributes": _attributes(config),
         "social": _social(config),
-        "saml": {"enabled": bool(config.enterprise_sso.connections)},
-        "enterprise_sso": {"enabled": bool(config.enterprise_sso.connections)},
+        # An inactive connection cannot be used (strategies/saml.py): it enables nothing.
+        "saml": {"enabled": _enterprise_sso(config)},
+        "enterprise_sso": {"enabled": _enterprise_sso(config)},
         "sign_in": {"second_factor": {"required": config.strategies.mfa_required}},
         "sign_up": {
             "captcha_enabled": False,
             "captcha_widget_type": "smart",
             "custom_action_required": False,
             "progressive": True,
-            "mode": "public",
-            "legal_consent_enabled": False,
+            "mode": config.sign_up.mode,
+            "legal_consent_enabled": config.sign_up.legal_consent,
         },
         "restrictions": {
             "allowlist": dict(_OFF),

@@ -75,6 +75,9 @@ def test_a_taken_email_address_is_refused(mock: Mock, browser: Browser) -> None:
         browser.sign_up(email_address=EMAIL, password=PASSWORD), 422, "form_identifier_exists"
     )
     assert found["meta"]["param_name"] == "email_address"
+    # Clerk's forms page: "That %s is taken. Please try another." with the field in words;
+    # the prebuilt components show this text under the field.
+    assert found["long_message"] == "That email address is taken. Please try another."
 
 
 def test_a_short_password_is_refused_with_clerks_code(browser: Browser) -> None:
