@@ -63,10 +63,11 @@ class RequestInfo:
         scope = self._request.scope
         host = next((value for key, value in scope["headers"] if key == b"host"), None)
         root_path: str = scope.get("root_path", "")
+        server = scope.get("server")
         return _base_url(
             scope.get("scheme", "http"),
             host,
-            scope.get("server"),
+            (server[0], server[1]) if server else None,
             root_path,
             scope.get("app_root_path", root_path),
         )

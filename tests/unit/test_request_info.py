@@ -19,11 +19,11 @@ def _starlette_base_url(request: Request) -> str:
 @pytest.mark.parametrize(
     "host", [None, b"127.0.0.1:4010", b"example.test", b"[::1]:8080", b"bad host"]
 )
-@pytest.mark.parametrize("server", [("127.0.0.1", 4010), ("::1", 80), None])
+@pytest.mark.parametrize("server", [("127.0.0.1", 4010), ["::1", 80], None])
 @pytest.mark.parametrize("root_path", ["", "/__clerk"])
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_base_url_is_starlettes(
-    host: bytes | None, server: tuple[str, int] | None, root_path: str, scheme: str
+    host: bytes | None, server: tuple[str, int] | list[Any] | None, root_path: str, scheme: str
 ) -> None:
     scope: dict[str, Any] = {
         "type": "http",
