@@ -45,4 +45,4 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
 def after_call(context: Any, case: Any, response: Any) -> None:
     restorer = _restorer()
     if restorer is not None:
-        restorer.after()
+        restorer.after(response.status_code)
