@@ -69,6 +69,13 @@ class MockState:
     validation_failures: list[str] = field(default_factory=list)
     faults: FaultInjector = field(default_factory=FaultInjector)
 
+    def load(self, data: dict[str, Any]) -> None:
+        """Replace the state with an export; new ids then come from past what it holds."""
+        import orjson
+
+        self.store.load(data)
+        self.runtime.rng.fork(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+
     def reset(self) -> None:
         self.faults.reset()
         self.store.reset()
@@ -327,7 +334,7 @@ def _persistence(state: MockState, path: str) -> Any:
                 data = orjson.loads(file.read_bytes())
                 if not isinstance(data, dict):
                     raise ValueError("the state must be a JSON object of tables")
-                state.store.load(data)
+                state.load(data)
             except (OSError, ValueError) as exc:
                 raise StateFileError(f"cannot load state from {file}: {exc}") from exc
             log.info("loaded state from %s", file)

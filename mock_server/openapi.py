@@ -18,6 +18,7 @@ import schemas
 from mock_server import routes as _routes  # noqa: F401 - registers the operations
 from mock_server.admin import routes as _admin  # noqa: F401 - registers the admin operations
 from mock_server.admin.table import ADMIN, AdminOperation
+from mock_server.domain.tokens import TEMPLATE_NAME
 from mock_server.openapi_links import LINKS
 from mock_server.routing import FAPI, Operation
 
@@ -70,13 +71,21 @@ def _request_schema(op: Operation) -> str | None:
     return op.operation_id if op.operation_id in requests else None
 
 
+#: Path parameters that are not ids, and the pattern the mock accepts for each.
+_NOT_IDS = {"template_name": TEMPLATE_NAME.pattern}
+
+
 def _path_params(path: str) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9_]+$"},
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "pattern": _NOT_IDS.get(name, "^[A-Za-z0-9_]+$"),
+            },
         }
         for name in _PATH_PARAM.findall(path)
     ]

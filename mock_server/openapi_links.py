@@ -5,7 +5,8 @@ session, a fault rule) through a link from the operation that hands that id out;
 them every such request is a 404 on a made-up id. Each chain is a real flow: create
 sign-in -> prepare -> attempt (first, then second factor) -> session; sign-up -> update ->
 verification; session -> tokens -> touch (and the JWKS that verifies the token);
-session -> reverification -> its factors; admin user and fault rule -> their own endpoints.
+session -> reverification -> its factors; the user's new email address or phone number ->
+its verification; admin user and fault rule -> their own endpoints.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ def _reverification(*targets: str) -> dict[str, tuple[str, dict[str, str]]]:
         "attempt_session_reverification_second_factor": "AttemptSecondFactor",
     }
     return {names[t]: (t, _SAME_SESSION) for t in targets}
+
+
+_EMAIL = {"email_id": "$response.body#/response/id"}
+_PHONE = {"phone_number_id": "$response.body#/response/id"}
 
 
 def _token_links() -> dict[str, tuple[str, dict[str, str]]]:
@@ -126,6 +131,23 @@ LINKS: Links = {
     "prepare_session_reverification_second_factor": _reverification(
         "attempt_session_reverification_second_factor"
     ),
+    "add_email_address": {
+        "PrepareVerification": ("prepare_email_address_verification", _EMAIL),
+        "AttemptVerification": ("attempt_email_address_verification", _EMAIL),
+        "Delete": ("delete_email_address", _EMAIL),
+    },
+    "prepare_email_address_verification": {
+        "AttemptVerification": ("attempt_email_address_verification", _EMAIL),
+    },
+    "add_phone_number": {
+        "PrepareVerification": ("prepare_phone_number_verification", _PHONE),
+        "AttemptVerification": ("attempt_phone_number_verification", _PHONE),
+        "Update": ("update_phone_number", _PHONE),
+        "Delete": ("delete_phone_number", _PHONE),
+    },
+    "prepare_phone_number_verification": {
+        "AttemptVerification": ("attempt_phone_number_verification", _PHONE),
+    },
     "create_user": {
         "GetUser": ("get_user", {"user_id": "$response.body#/id"}),
         "DeleteUser": ("delete_user", {"user_id": "$response.body#/id"}),

@@ -6,6 +6,7 @@ from the OS (``secrets``). Nothing else in the mock may call ``random`` or ``sec
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
 import string
@@ -46,6 +47,16 @@ class Randomness:
         """Back to the start of the seeded sequence (an admin reset)."""
         if self.seed is not None:
             self._rng = random.Random(self.seed)
+
+    def fork(self, salt: bytes) -> None:
+        """Go on with a sequence of its own for ``salt`` (a loaded state), still reproducible.
+
+        A seeded mock that loads a state it (or another run with the same seed) exported
+        would otherwise draw the very ids and tokens that state already holds: a new
+        client handed an imported client's token, a new sign-in overwriting an old one.
+        """
+        if self.seed is not None:
+            self._rng = random.Random(f"{self.seed}:{hashlib.sha256(salt).hexdigest()}")
 
     def _choice(self, alphabet: str, n: int) -> str:
         if self._rng is None:

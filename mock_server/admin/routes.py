@@ -347,7 +347,7 @@ async def import_state(request: Request) -> Response:
     if not isinstance(data, dict):
         raise FapiError.of("request_body_invalid", detail="The state must be a JSON object.")
     try:
-        _state(request).store.load(data)
+        _state(request).load(data)
     except (ValueError, ValidationError) as exc:
         raise FapiError.of("request_body_invalid", detail=str(exc)[:500]) from exc
     return Response(status_code=204)

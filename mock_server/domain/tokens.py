@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -23,6 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from mock_server.domain.models import Session
 from mock_server.runtime import Runtime
 from mock_server.wire import serialize
+
+#: The JWT template names the mock mints for: letters, digits, ``_`` and ``-``. Anything
+#: else (spaces, control characters) is an unknown template, never a ``tpl`` claim. The
+#: OpenAPI document declares the same pattern for ``{template_name}``.
+TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 NBF_SKEW_S = 10  # Clerk's tokens are valid from a few seconds before iat (clock skew)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mock_server.domain import sessions
 from mock_server.domain.models import Client, Session
-from mock_server.errors import not_found
+from mock_server.errors import not_found, param_invalid
 from mock_server.routing import FAPI, Reply
 from mock_server.wire import serialize
 from mock_server.wire.context import Ctx
@@ -28,9 +28,16 @@ def get_session(ctx: Ctx) -> Reply:
     return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session))
 
 
+#: Why clerk-js touched the session (Clerk's spec: an enum; empty means none was given).
+TOUCH_INTENTS = frozenset({"focus", "select_session", "select_org"})
+
+
 @FAPI.route("POST", SESSION + "/touch", response="envelopes/touch_session")
 def touch_session(ctx: Ctx) -> Reply:
     """Mark the session active now (and make it the client's last active one)."""
+    intent = ctx.params.get("intent")
+    if intent and intent not in TOUCH_INTENTS:
+        raise param_invalid("intent", intent)
     client, session = _own(ctx)
     org = ctx.params.values.get("active_organization_id")
     sessions.touch(ctx.rt, client, session, org)

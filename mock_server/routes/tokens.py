@@ -39,7 +39,10 @@ def create_session_token(ctx: Ctx) -> Reply:
 @FAPI.route("POST", TOKENS + "/{template_name}", response="token")
 def create_session_token_with_template(ctx: Ctx) -> Reply:
     """A session JWT named after a template (the template name is in the ``tpl`` claim)."""
-    return _mint(ctx, ctx.path_param("template_name"))
+    name = ctx.path_param("template_name")
+    if not tokens.TEMPLATE_NAME.match(name):
+        raise not_found("jwt_template", name)
+    return _mint(ctx, name)
 
 
 @FAPI.route("GET", "/v1/jwks", response="jwks")

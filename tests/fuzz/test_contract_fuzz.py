@@ -12,12 +12,13 @@ counts, not time (see README for the figures).
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from fixtures.asgi import SyncASGITransport
@@ -42,37 +43,55 @@ APP = build_app(
 TARGET = prepare(httpx.Client(transport=SyncASGITransport(APP), base_url="http://mock.test"))
 BEFORE = armed(TARGET)
 RESTORER = Restorer(TARGET.client)
-#: Link name -> how often the stateful phase followed it with the linked value applied.
-FOLLOWED: Counter[str] = Counter()
+BASELINE = RESTORER.export()
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 FUZZ = settings(
     max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
 )
 
 
-@SCHEMA.parametrize()
+#: A whole store is a big body to generate; fewer examples keep this one operation from
+#: costing as much as twenty others.
+IMPORT_STATE = {"method": "PUT", "path": "/__admin/state"}
+
+
+@SCHEMA.exclude(**IMPORT_STATE).parametrize()
 @FUZZ
 def test_every_operation_honours_the_contract(case: schemathesis.Case) -> None:
+    _call_and_validate(case)
+
+
+@SCHEMA.include(**IMPORT_STATE).parametrize()
+@settings(FUZZ, max_examples=8)
+def test_importing_a_state_honours_the_contract(case: schemathesis.Case) -> None:
+    _call_and_validate(case)
+
+
+def _call_and_validate(case: schemathesis.Case) -> None:
     case.query = TARGET.query_a(case.query)
     BEFORE()
     RESTORER.before(case.method, case.path)
-    try:
-        response = case.call()
-    finally:
-        RESTORER.after()
+    response = case.call()
+    RESTORER.after(response.status_code)
     case.validate_response(
         response, additional_checks=list(OUR_CHECKS), excluded_checks=list(EXCLUDED)
     )
 
 
-class Flows(SCHEMA.as_state_machine()):  # type: ignore[misc]
+class _Walk:
+    """Each scenario starts from the same mock (the state right after :func:`prepare`, plus
+    client A signed in), whatever ran before; a disruptive admin step is undone after it."""
+
+    followed: ClassVar[Counter[str]]
+
     def setup(self) -> None:
+        RESTORER.rewind(BASELINE)
         signed_in(TARGET.client, TARGET.token_a)
 
     def step(self, input: Any) -> Any:
         if input.transition is not None and input.is_applied:
-            FOLLOWED[input.transition.id] += 1
-        return super().step(input)
+            self.followed[input.transition.id] += 1
+        return super().step(input)  # type: ignore[misc]
 
     def before_call(self, case: schemathesis.Case) -> None:
         case.query = TARGET.query_a(case.query)
@@ -80,7 +99,7 @@ class Flows(SCHEMA.as_state_machine()):  # type: ignore[misc]
         RESTORER.before(case.method, case.path)
 
     def after_call(self, response: Any, case: schemathesis.Case) -> None:
-        RESTORER.after()
+        RESTORER.after(response.status_code)
 
     def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
         case.validate_response(
@@ -88,35 +107,57 @@ class Flows(SCHEMA.as_state_machine()):  # type: ignore[misc]
         )
 
 
-def _declared(transition_id: str) -> str | None:
-    """``"GET /v1/client -> [200] CreateSessionToken -> POST ..."`` -> the link name, when it
-    is one of the document's own links (schemathesis infers others from the schemas)."""
-    rest = transition_id.partition(" -> [")[2]
-    name = rest.partition("] ")[2].partition(" -> ")[0]
-    ours = {n for links in LINKS.values() for n in links}
-    return name if name in ours else None
+class Flows(_Walk, SCHEMA.as_state_machine()):  # type: ignore[misc]
+    """The document's links and those schemathesis infers, as the CLI walks them."""
+
+    followed: ClassVar[Counter[str]] = Counter()
+
+
+#: The same document with schemathesis' own link inference off: only the links we declare.
+DECLARED = schemathesis.openapi.from_asgi(
+    "/openapi.json",
+    APP,
+    config=SchemathesisConfig.from_dict(
+        {"phases": {"stateful": {"inference": {"algorithms": []}}}}
+    ),
+)
+
+
+class DeclaredFlows(_Walk, DECLARED.as_state_machine()):  # type: ignore[misc]
+    followed: ClassVar[Counter[str]] = Counter()
+
+
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        stateful_step_count=8,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+    )
+
+
+def _link_names(followed: Counter[str]) -> Counter[str]:
+    """``"GET /v1/client -> [200] CreateSessionToken -> POST ..."`` -> ``CreateSessionToken``."""
+    names: Counter[str] = Counter()
+    for transition, count in followed.items():
+        names[transition.partition(" -> [")[2].partition("] ")[2].partition(" -> ")[0]] += count
+    return names
 
 
 def test_linked_flows_honour_the_contract() -> None:
-    Flows.run(
-        settings=settings(
-            max_examples=40,
-            stateful_step_count=8,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-        )
-    )
-    followed: Counter[str] = Counter()
-    for transition, count in FOLLOWED.items():
-        name = _declared(transition)
-        if name:
-            followed[name] += count
-    # The session -> tokens links are the chain this run must walk (others vary with the
-    # bounded budget; the figures in README come from longer runs).
-    assert followed["CreateSessionToken"] > 0, FOLLOWED
-    assert followed["CreateTemplateSessionToken"] > 0, FOLLOWED
-    assert sum(followed.values()) >= 10, FOLLOWED
+    Flows.run(settings=_settings(40))
+    assert sum(Flows.followed.values()) > 0
+
+
+def test_the_stateful_phase_walks_the_documents_own_links() -> None:
+    DeclaredFlows.run(settings=_settings(25))
+    followed = _link_names(DeclaredFlows.followed)
+    declared = {name for links in LINKS.values() for name in links}
+    assert set(followed) <= declared
+    for chain in ("CreateSessionToken", "CreateTemplateSessionToken", "TouchSession"):
+        assert followed[chain] > 0, followed
+    assert followed["StartReverification"] > 0, followed
 
 
 def test_the_checks_are_armed() -> None:

@@ -32,6 +32,14 @@ def test_touch_moves_last_active(mock: Mock, browser: Browser, signed_in: str) -
     assert body["client"]["last_active_session_id"] == signed_in
 
 
+def test_touch_refuses_an_intent_clerk_does_not_list(browser: Browser, signed_in: str) -> None:
+    """Found by the contract fuzz: any ``intent`` was accepted (Clerk's spec: an enum)."""
+    touch = f"/v1/client/sessions/{signed_in}/touch"
+    error(browser.post(touch, {"intent": "\x140"}), 422, "form_param_value_invalid")
+    for intent in ("select_session", "select_org", ""):
+        ok(browser.post(touch, {"intent": intent}))
+
+
 def test_touch_sets_the_active_organization(browser: Browser, signed_in: str) -> None:
     body = ok(
         browser.post(f"/v1/client/sessions/{signed_in}/touch", {"active_organization_id": "org_1"})

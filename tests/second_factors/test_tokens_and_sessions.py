@@ -109,6 +109,24 @@ def test_a_token_is_valid_for_sixty_seconds(real_time_mock: Mock) -> None:
     assert _verify(b, _token(b, sid))["sid"] == sid
 
 
+def test_a_template_name_of_control_characters_is_an_unknown_template(
+    real_time_mock: Mock,
+) -> None:
+    """Found by the contract fuzz: ``tokens/%C3%B7%20%0F`` minted a JWT whose ``tpl`` claim
+    held a control character."""
+    mock = real_time_mock
+    mock.user(email_addresses=["tpl@example.com"])
+    b = mock.browser()
+    b.sign_in("tpl@example.com")
+    sid = b.session_id()
+    for name in ("%C3%B7%20%0F", "a%20b", "x" * 129):
+        refused = b.call("POST", f"/v1/client/sessions/{sid}/tokens/{name}")
+        assert refused.status_code == 404, refused.text
+        assert refused.json()["errors"][0]["code"] == "resource_not_found"
+    mock.admin("POST", "/clock", {"set": _real_now_ms(), "freeze": True})
+    assert _verify(b, _token(b, sid, "my-template_2"))["tpl"] == "my-template_2"
+
+
 def test_token_ttl_is_configurable(make_mock: Any) -> None:
     mock: Mock = make_mock(sessions={"token_ttl_seconds": 300})
     mock.user(email_addresses=["cfg@example.com"])
