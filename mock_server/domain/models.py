@@ -160,6 +160,8 @@ class User(Entity):
     locked_until: int | None = None
     last_sign_in_at: int | None = None
     last_active_at: int | None = None
+    # When the user accepted the legal terms at sign-up ([sign_up] legal_consent).
+    legal_accepted_at: int | None = None
     created_at: int
     updated_at: int
     external_accounts: list[ExternalAccount] = Field(default_factory=list)

@@ -249,6 +249,7 @@ def settle_sign_up(rt: Runtime, tx: Tx, client: Client, su: SignUp) -> SignUp:
         first_name=su.first_name,
         last_name=su.last_name,
         unsafe_metadata=su.unsafe_metadata,
+        legal_accepted_at=su.legal_accepted_at,
     )
     strategy = (
         su.external_account_verification.strategy

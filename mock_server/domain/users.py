@@ -71,6 +71,7 @@ def create_user(
     last_name: str | None = None,
     unsafe_metadata: dict[str, object] | None = None,
     public_metadata: dict[str, object] | None = None,
+    legal_accepted_at: int | None = None,
 ) -> User:
     """A new account with the given (verified) identifications; refuses taken ones."""
     now = rt.now()
@@ -113,6 +114,7 @@ def create_user(
         ],
         unsafe_metadata=dict(unsafe_metadata or {}),
         public_metadata=dict(public_metadata or {}),
+        legal_accepted_at=legal_accepted_at,
         created_at=now,
         updated_at=now,
     )

@@ -147,10 +147,11 @@ def _auth_config(config: Config) -> dict[str, Any]:
 
 
 def _preferred_sign_in_strategy(config: Config) -> str:
-    """``password`` only while passwords exist; else one-time codes (``otp``).
+    """``password`` while the instance has passwords, else one-time codes (``otp``).
 
-    The sign-in component opens on the preferred strategy's screen: a password screen
-    on an instance without passwords would be a dead end.
+    Clerk's dashboard chooses it; the mock derives it, so the SignIn component, which
+    picks the first factor it offers by this preference, never prefers a strategy the
+    instance lacks.
     """
     if config.attributes.password != "off" and config.first_factor_enabled("password"):
         return "password"

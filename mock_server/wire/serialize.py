@@ -138,7 +138,7 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "last_active_at": u.last_active_at,
         "mfa_enabled_at": u.mfa_enabled_at,
         "mfa_disabled_at": u.mfa_disabled_at,
-        "legal_accepted_at": None,
+        "legal_accepted_at": u.legal_accepted_at,
     }
 
 

@@ -41,7 +41,10 @@ def test_legal_consent_is_missing_until_accepted(make_mock: Callable[..., Mock])
     assert su["legal_accepted_at"] is None
     done = ok(browser.patch(f"/v1/client/sign_ups/{su['id']}", {"legal_accepted": "true"}))
     assert done["response"]["status"] == "complete"
-    assert isinstance(done["response"]["legal_accepted_at"], int)
+    accepted = done["response"]["legal_accepted_at"]
+    assert isinstance(accepted, int)
+    # The user keeps it (Clerk's user.legal_accepted_at).
+    assert done["client"]["sessions"][0]["user"]["legal_accepted_at"] == accepted
 
 
 def test_legal_consent_given_at_creation(make_mock: Callable[..., Mock]) -> None:

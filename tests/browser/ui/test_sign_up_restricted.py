@@ -63,4 +63,5 @@ def test_an_invitation_signs_up_after_the_password_and_the_legal_consent(ui: UiP
     found = user(ui, user_id)
     assert emails(found) == ["eve@example.com"]
     assert found["password_enabled"] is True
+    assert isinstance(found["legal_accepted_at"], int)
     ui.shoot("signed-in")
