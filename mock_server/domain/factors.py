@@ -4,6 +4,11 @@ A sign-in offers exactly the strategies that the instance enables *and* the acco
 can complete: no email code without a verified email, no password factor without a
 password, no reset without a password to reset. Everything else is
 ``strategy_for_user_invalid``.
+
+An email on the domain of an active enterprise connection is the exception: Clerk makes
+every such user sign in through the connection's IdP ("SSO bypass" docs), so a sign-in
+by that email offers enterprise SSO alone. Clerk's sign-in component relies on it: it
+goes straight to the IdP only when every offered factor is ``enterprise_sso``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ def _safe(value: str, shown: str | None, mask: Any) -> str:
 def first_factors(
     config: Config, user: User, identifier: str | None = None
 ) -> list[dict[str, Any]]:
+    if identifier is not None and "@" in identifier:
+        enforced = enterprise_factors(config, {identifier.rsplit("@", 1)[1].lower()})
+        if enforced:
+            return enforced
     enabled = config.first_factor_enabled
     out: list[dict[str, Any]] = []
     if user.password_hash and enabled("password"):
@@ -56,7 +65,7 @@ def first_factors(
 
 def sso_factors(config: Config, user: User) -> list[dict[str, Any]]:
     """``oauth_<provider>`` for each linked provider the instance still offers, and
-    ``saml``/``enterprise_sso`` when an email's domain has an enterprise connection."""
+    ``enterprise_sso`` when an email's domain has an enterprise connection."""
     out: list[dict[str, Any]] = []
     linked = [
         a
@@ -72,12 +81,16 @@ def sso_factors(config: Config, user: User) -> list[dict[str, Any]]:
 
 
 def enterprise_factors(config: Config, domains: set[str]) -> list[dict[str, Any]]:
-    """``saml`` and ``enterprise_sso`` (with its connection) for the first connection that
-    owns one of ``domains``; also what a sign-in by an unknown SSO email is offered."""
+    """``enterprise_sso`` (with its connection) for the first connection that owns one of
+    ``domains``; also what a sign-in by an unknown SSO email is offered.
+
+    The deprecated ``saml`` strategy is still accepted on requests but no longer listed:
+    Clerk superseded it with ``enterprise_sso``, and a list with both keeps Clerk's
+    components from recognising an SSO-only sign-in.
+    """
     out: list[dict[str, Any]] = []
     for conn in config.enterprise_sso.connections:
         if conn.active and domains.intersection(conn.domains):
-            out.append({"strategy": "saml"})
             out.append(
                 {
                     "strategy": "enterprise_sso",

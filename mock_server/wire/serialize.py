@@ -506,13 +506,17 @@ def saml_account(rt: Runtime, a: SamlAccount) -> dict[str, Any]:
     }
 
 
-def _sso_only(rt: Runtime, si: SignIn) -> list[dict[str, Any]] | None:
-    """A sign-in by an email no user has yet, whose domain has an enterprise connection:
-    SSO is its one way in (the account is made just in time)."""
+def _sso_only(rt: Runtime, si: SignIn) -> list[dict[str, Any]]:
+    """The factors of a sign-in with no user (yet).
+
+    A sign-in by an email no user has, whose domain has an enterprise connection: SSO is
+    its one way in (the account is made just in time). Otherwise nothing: an empty list,
+    as Clerk sends, never null: clerk-js's redirect callback treats a null list as "not
+    SSO-only" and sends a transferable OAuth sign-in to factor-one instead of a sign-up.
+    """
     if not si.identifier or "@" not in si.identifier:
-        return None
-    found = factors.enterprise_factors(rt.config, {si.identifier.rsplit("@", 1)[1]})
-    return found or None
+        return []
+    return factors.enterprise_factors(rt.config, {si.identifier.rsplit("@", 1)[1]})
 
 
 def _linked(email: dict[str, Any], u: User) -> dict[str, Any]:

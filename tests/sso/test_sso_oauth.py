@@ -75,6 +75,11 @@ def test_unknown_account_becomes_transferable_then_signs_up(browser: Browser) ->
     assert location(browser.follow(_authorize_url(sign_in))) == CALLBACK
     client = browser.client()
     assert client["sign_in"]["first_factor_verification"]["status"] == "transferable"
+    # An empty list, not null: clerk-js's redirect callback sends a needs_first_factor
+    # sign-in whose factors are not all enterprise_sso to factor-one, and null counts as
+    # "not all", so the transfer to a sign-up would never happen.
+    assert sign_in["supported_first_factors"] == []
+    assert client["sign_in"]["supported_first_factors"] == []
     assert client["sessions"] == []
     response = browser.post("/v1/client/sign_ups", transfer="true")
     assert response.status_code == 200, response.text

@@ -78,8 +78,9 @@ def _refused(browser: Browser, form: Form, reason: str = "") -> str:
 def test_enterprise_sso_signs_in_an_existing_user(browser: Browser, seed: Any) -> None:
     seed(USER)
     factors = browser.post("/v1/client/sign_ins", identifier=USER).json()["response"]
-    sso = [f for f in factors["supported_first_factors"] if f["strategy"] == "enterprise_sso"]
-    assert sso == [
+    # The user has a password and a verified email, but the domain's connection is the one
+    # way in: exactly what Clerk's sign-in component needs to go straight to the IdP.
+    assert factors["supported_first_factors"] == [
         {
             "strategy": "enterprise_sso",
             "enterprise_connection_id": CONNECTION,
@@ -93,6 +94,24 @@ def test_enterprise_sso_signs_in_an_existing_user(browser: Browser, seed: Any) -
     [account] = client["sessions"][0]["user"]["saml_accounts"]
     assert account["email_address"] == USER
     assert account["saml_connection"]["id"] == CONNECTION
+
+
+def test_an_sso_domain_user_cannot_skip_the_idp(browser: Browser, seed: Any) -> None:
+    """Clerk: every user whose email is on an active connection's domain signs in through
+    the IdP; their password and email codes are not offered, and trying them fails."""
+    seed(USER)
+    with_password = browser.post(
+        "/v1/client/sign_ins", identifier=USER, password="correct horse battery"
+    )
+    assert with_password.status_code == 400, with_password.text
+    assert with_password.json()["errors"][0]["code"] == "strategy_for_user_invalid"
+    created = browser.post("/v1/client/sign_ins", identifier=USER).json()["response"]
+    code = browser.post(
+        f"/v1/client/sign_ins/{created['id']}/prepare_first_factor", strategy="email_code"
+    )
+    assert code.json()["errors"][0]["code"] == "strategy_for_user_invalid"
+    # The same user is still the SSO one: the IdP signs them in.
+    assert location(browser.submit(_flow(browser))) == DONE
 
 
 def test_saml_jit_account_is_transferred_to_a_sign_up(browser: Browser) -> None:
@@ -497,7 +516,7 @@ def test_an_unknown_email_of_an_sso_domain_is_offered_enterprise_sso(browser: Br
     sign_in = created.json()["response"]
     assert sign_in["status"] == "needs_first_factor"
     strategies = [f["strategy"] for f in sign_in["supported_first_factors"]]
-    assert strategies == ["saml", "enterprise_sso"]
+    assert strategies == ["enterprise_sso"]
     prepared = browser.post(
         f"/v1/client/sign_ins/{sign_in['id']}/prepare_first_factor",
         strategy="enterprise_sso",
@@ -592,10 +611,9 @@ def test_processes_sharing_an_idp_key_file_trust_each_other(tmp_path: Any) -> No
 
 def test_enterprise_sso_reverifies_a_session(browser: Browser, seed: Any, app: Any) -> None:
     seed(USER)
-    signed_in = browser.post(
-        "/v1/client/sign_ins", identifier=USER, password="correct horse battery"
-    )
-    session_id = signed_in.json()["response"]["created_session_id"]
+    assert location(browser.submit(_flow(browser))) == DONE
+    [session] = browser.client()["sessions"]
+    session_id = session["id"]
     app.state.mock.runtime.clock.advance(30 * 60)
     verify = f"/v1/client/sessions/{session_id}/verify"
     started = browser.post(verify, level="first_factor").json()["response"]

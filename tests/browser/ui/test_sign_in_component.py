@@ -9,6 +9,7 @@ to ``/home``: the signed-in user is the seeded one.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pyotp
@@ -43,6 +44,12 @@ def _type_code(ui: UiPage, code: str) -> None:
     field = ui.page.get_by_label("Enter verification code")
     field.click()
     field.press_sequentially(code)
+
+
+def _sending_a_code(ui: UiPage) -> Any:
+    """Wait (around the click that asks for it) until the mock has sent the code: the
+    component shows its code screen while ``prepare_first_factor`` is still in flight."""
+    return ui.page.expect_response(re.compile(r"/v1/client/sign_ins/[^/]+/prepare_first_factor"))
 
 
 def _password(ui: UiPage, password: str = PASSWORD) -> None:
@@ -91,7 +98,8 @@ def test_email_code_through_another_method(ui: UiPage) -> None:
     page.get_by_label("Password", exact=True).wait_for()
     page.get_by_role("link", name="Use another method").click()
     ui.shoot("other-methods")
-    page.get_by_role("button", name="Email code to eve@example.com").click()
+    with _sending_a_code(ui):
+        page.get_by_role("button", name="Email code to eve@example.com").click()
     page.get_by_text("Check your email").wait_for()
     ui.shoot("code-entry")
     _type_code(ui, ui.code_for("eve@example.com"))
@@ -107,7 +115,8 @@ def test_phone_code(ui: UiPage) -> None:
     page.get_by_role("link", name="Use phone").click()
     page.get_by_label("Phone number").fill("4155552671")
     ui.shoot("phone-identifier")
-    _continue(ui)
+    with _sending_a_code(ui):
+        _continue(ui)
     page.get_by_text("Check your phone").wait_for()
     ui.shoot("code-entry")
     _type_code(ui, ui.code_for("+14155552671"))
@@ -154,7 +163,8 @@ def test_forgot_password_through_a_reset_code(ui: UiPage) -> None:
     page = ui.page
     page.get_by_role("link", name="Forgot password?").click()
     ui.shoot("forgot-password")
-    page.get_by_role("button", name="Reset your password").click()
+    with _sending_a_code(ui):
+        page.get_by_role("button", name="Reset your password").click()
     page.get_by_text("Reset password").first.wait_for()
     ui.shoot("reset-code")
     _type_code(ui, ui.code_for("fay@example.com"))
