@@ -154,16 +154,25 @@ def update_phone(rt: Runtime, tx: Tx, user: User, phone: PhoneNumber, params: Pa
 
 
 def change_password(rt: Runtime, tx: Tx, user: User, session: Session, params: Params) -> None:
-    """``POST /v1/me/change_password``: the current password is required when one is set."""
+    """``POST /v1/me/change_password``: ``current_password`` is checked when it is sent.
+
+    It is optional (``nullable`` in Clerk's spec) because the endpoint is guarded by
+    reverification (``guarded`` in routes/me_security.py) and the environment says so
+    (``auth_config.reverification: true``): with that flag, Clerk's own PasswordForm
+    (``@clerk/ui`` 1.36.0) shows no current-password field and sends only
+    ``new_password``, relying on its UserVerification modal instead. A wrong current
+    password, when one is sent, is still refused.
+    """
     new = params.get("new_password")
     if new is None:
         raise FapiError.of("form_param_missing", param="new_password")
-    if user.password_hash is not None:
-        current = params.get("current_password")
-        if current is None:
-            raise FapiError.of("form_param_missing", param="current_password")
-        if not passwords.verify_password(current, user.password_hash):
-            raise FapiError.of("form_password_validation_failed", param="current_password")
+    current = params.get("current_password")
+    if (
+        current is not None
+        and user.password_hash is not None
+        and not passwords.verify_password(current, user.password_hash)
+    ):
+        raise FapiError.of("form_password_validation_failed", param="current_password")
     passwords.check_policy(new, rt.config.passwords)
     user.password_hash = passwords.hash_password(new, rt.config.passwords.kdf_log_n)
     user.password_updated_at = rt.now()
