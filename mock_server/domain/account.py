@@ -4,7 +4,8 @@ These are the ``/v1/me`` actions Clerk lists as sensitive (docs
 ``guides/secure/reverification.mdx``: password, email/phone add and remove, MFA, revoke
 session, delete account); the routes put them behind ``reverification.require_recent``.
 Adding an email or phone starts unverified; the code sent by ``prepare_verification``
-(10-minute, attempt-counted, single-use: ``domain/verification.py``) verifies it.
+(10-minute, attempt-counted, single-use: ``domain/verification.py``) verifies it, or, for
+an email with ``email_link`` enabled, the link it sends (opened at ``/v1/verify``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from mock_server.domain.models import Client, EmailAddress, PhoneNumber, Session
 from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
+from mock_server.strategies.base import FactorFlow
+from mock_server.strategies.email_link import EmailLinkStrategy
 from mock_server.wire.request import Params
 
 Ident = EmailAddress | PhoneNumber
+LINK_OWNER = "email_address"
+_LINKS = EmailLinkStrategy()
 
 
 def add_email(rt: Runtime, tx: Tx, user: User, value: str | None) -> EmailAddress:
@@ -67,11 +72,37 @@ def find(user: User, kind: str, id_: str) -> Ident:
     return found
 
 
-def prepare(rt: Runtime, tx: Tx, client: Client, user: User, ident: Ident, params: Params) -> None:
-    """Send a code to an identification being added (email_code / phone_code only)."""
+def prepare(
+    rt: Runtime,
+    tx: Tx,
+    client: Client,
+    user: User,
+    ident: Ident,
+    params: Params,
+    base_url: str,
+) -> None:
+    """Send a code (email_code / phone_code), or a link (email_link) to a new email.
+
+    Clerk's spec (``prepareEmailAddressVerification``) lists ``email_link`` with its
+    ``redirect_url``; Clerk's UserProfile asks for it whenever the instance's
+    ``email_address.verifications`` include it. The link's owner row
+    (``email_address:<user>:<email>``) lets ``/v1/verify`` find the address again.
+    """
     is_email = isinstance(ident, EmailAddress)
     expected = "email_code" if is_email else "phone_code"
     strategy = params.get("strategy") or expected
+    if isinstance(ident, EmailAddress) and strategy == "email_link":
+        if strategy not in rt.config.strategies.email_verification:
+            raise FapiError.of("verification_strategy_invalid", param="strategy")
+        owner = f"{LINK_OWNER}:{user.id}:{ident.id}"
+        flow = FactorFlow(rt, tx, client, user, "verification", owner, base_url)
+        factor = {"strategy": strategy, "email_address_id": ident.id}
+        previous = ident.verification
+        ident.verification = _LINKS.prepare(
+            flow, factor, params, previous if previous and previous.status == "unverified" else None
+        )
+        ident.updated_at = rt.now()
+        return
     if strategy != expected:
         raise FapiError.of("form_param_value_invalid", param="strategy", value=strategy)
     address = ident.email_address if isinstance(ident, EmailAddress) else ident.phone_number
@@ -90,6 +121,16 @@ def prepare(rt: Runtime, tx: Tx, client: Client, user: User, ident: Ident, param
         client_id=client.id,
     )
     ident.updated_at = rt.now()
+
+
+def linked_email(tx: Tx, owner_id: str) -> tuple[User, EmailAddress] | None:
+    """The user and address an email link's owner row (``<user>:<email>``) names."""
+    user_id, _, email_id = owner_id.partition(":")
+    user = tx.get(User, user_id)
+    email = user.email(email_id) if user else None
+    if user is None or email is None:
+        return None
+    return user, email
 
 
 def attempt(rt: Runtime, ident: Ident, params: Params) -> None:
@@ -154,16 +195,25 @@ def update_phone(rt: Runtime, tx: Tx, user: User, phone: PhoneNumber, params: Pa
 
 
 def change_password(rt: Runtime, tx: Tx, user: User, session: Session, params: Params) -> None:
-    """``POST /v1/me/change_password``: the current password is required when one is set."""
+    """``POST /v1/me/change_password``: ``current_password`` is checked when it is sent.
+
+    It is optional (``nullable`` in Clerk's spec) because the endpoint is guarded by
+    reverification (``guarded`` in routes/me_security.py) and the environment says so
+    (``auth_config.reverification: true``): with that flag, Clerk's own PasswordForm
+    (``@clerk/ui`` 1.36.0) shows no current-password field and sends only
+    ``new_password``, relying on its UserVerification modal instead. A wrong current
+    password, when one is sent, is still refused.
+    """
     new = params.get("new_password")
     if new is None:
         raise FapiError.of("form_param_missing", param="new_password")
-    if user.password_hash is not None:
-        current = params.get("current_password")
-        if current is None:
-            raise FapiError.of("form_param_missing", param="current_password")
-        if not passwords.verify_password(current, user.password_hash):
-            raise FapiError.of("form_password_validation_failed", param="current_password")
+    current = params.get("current_password")
+    if (
+        current is not None
+        and user.password_hash is not None
+        and not passwords.verify_password(current, user.password_hash)
+    ):
+        raise FapiError.of("form_password_validation_failed", param="current_password")
     passwords.check_policy(new, rt.config.passwords)
     user.password_hash = passwords.hash_password(new, rt.config.passwords.kdf_log_n)
     user.password_updated_at = rt.now()

@@ -150,7 +150,7 @@ def _prepare(ctx: Ctx, email: bool) -> Reply:
     _, user = active_session(ctx)
     ident = _ident(ctx, user, email)
     client = ctx.require_client()
-    account.prepare(ctx.rt, ctx.tx, client, user, ident, ctx.params)
+    account.prepare(ctx.rt, ctx.tx, client, user, ident, ctx.params, ctx.request.base_url)
     return _ident_reply(ctx, ident)
 
 
@@ -167,6 +167,13 @@ def _delete(ctx: Ctx, email: bool) -> Reply:
     account.remove(ctx.rt, ctx.tx, user, ident)
     kind = "email_address" if email else "phone_number"
     return wrapped(ctx, serialize.deleted_object(kind, ident.id))
+
+
+@FAPI.route("GET", EMAIL, response="envelopes/email_address")
+def get_email_address(ctx: Ctx) -> Reply:
+    """One of the user's email addresses: clerk-js reloads it while an email link is out."""
+    _, user = active_session(ctx)
+    return _ident_reply(ctx, _ident(ctx, user, True))
 
 
 @FAPI.route("POST", EMAIL + "/prepare_verification", response="envelopes/email_address")
@@ -191,6 +198,13 @@ def attempt_email_address_verification(ctx: Ctx) -> Reply:
 def delete_email_address(ctx: Ctx) -> Reply:
     """Remove an email address."""
     return _delete(ctx, True)
+
+
+@FAPI.route("GET", PHONE, response="envelopes/phone_number")
+def get_phone_number(ctx: Ctx) -> Reply:
+    """One of the user's phone numbers (``PhoneNumber.reload`` in clerk-js)."""
+    _, user = active_session(ctx)
+    return _ident_reply(ctx, _ident(ctx, user, False))
 
 
 @FAPI.route("POST", PHONE + "/prepare_verification", response="envelopes/phone_number")

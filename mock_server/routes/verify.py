@@ -12,8 +12,8 @@ import hmac
 from html import escape
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from mock_server.domain import sign_in, sign_up, tickets, verification
-from mock_server.domain.models import SignIn, SignUp, Verification
+from mock_server.domain import account, sign_in, sign_up, tickets, verification
+from mock_server.domain.models import EmailAddress, SignIn, SignUp, Verification
 from mock_server.errors import FapiError
 from mock_server.routing import FAPI, Reply
 from mock_server.store.base import resolve
@@ -59,9 +59,13 @@ def verify_email_link(ctx: Ctx) -> Reply:
         raise FapiError.of("form_param_missing", param="token")
     owner = resolve(ctx.tx, LINK_INDEX, token)
     kind, _, owner_id = (owner or "").partition(":")
-    target: SignIn | SignUp | None = None
+    target: SignIn | SignUp | EmailAddress | None = None
     v: Verification | None = None
-    if kind == "sign_in":
+    if kind == account.LINK_OWNER:
+        found = account.linked_email(ctx.tx, owner_id)
+        target = found[1] if found else None
+        v = target.verification if target else None
+    elif kind == "sign_in":
         target = ctx.tx.get(SignIn, owner_id)
         v = target.first_factor_verification if target else None
     elif kind == "sign_up":
@@ -78,6 +82,10 @@ def verify_email_link(ctx: Ctx) -> Reply:
         return _finish(v, "expired", None)
     v.status = "verified"
     v.secret = None
+    if isinstance(target, EmailAddress):
+        # An address added in the profile: verified, nothing else to finish.
+        target.updated_at = ctx.rt.now()
+        return _finish(v, "verified", None)
     if isinstance(target, SignIn):
         done = sign_in.complete_by_link(ctx.rt, ctx.tx, target)
         return _finish(v, "verified", done.created_session_id)

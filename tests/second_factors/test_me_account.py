@@ -3,6 +3,8 @@ TOTP removal, user deletion."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tests.second_factors.conftest import PASSWORD, TOTP_SECRET, Mock
 
 
@@ -87,3 +89,66 @@ def test_deleting_the_user_signs_them_out_everywhere(mock: Mock) -> None:
     assert body["client"]["sessions"] == []
     assert other.ok("GET", "/v1/client")["response"]["sessions"] == []
     assert b.get("/v1/me").status_code == 401
+
+
+def test_a_new_email_verified_by_link(mock: Mock) -> None:
+    """Clerk's UserProfile asks for a link when the instance verifies emails by link."""
+    mock.user(email_addresses=["ln@example.com"])
+    b = mock.browser()
+    b.sign_in("ln@example.com")
+    email_id = b.ok("POST", "/v1/me/email_addresses", {"email_address": "ln2@example.com"})[
+        "response"
+    ]["id"]
+    path = f"/v1/me/email_addresses/{email_id}"
+    back = "http://app.test/user/verify"
+    sent = b.ok(
+        "POST",
+        path + "/prepare_verification",
+        {"strategy": "email_link", "redirect_url": back},
+    )["response"]
+    assert sent["verification"]["strategy"] == "email_link"
+    assert sent["verification"]["status"] == "unverified"
+    # clerk-js polls the address (EmailAddress.reload) until the link is opened.
+    assert b.ok("GET", path)["response"]["verification"]["status"] == "unverified"
+    link = mock.admin("GET", "/outbox/latest?to=ln2%40example.com")["link"]
+    opened = mock.browser().http.get(link, follow_redirects=False)
+    assert opened.status_code == 303
+    assert opened.headers["location"] == back + "?__clerk_status=verified"
+    assert b.ok("GET", path)["response"]["verification"]["status"] == "verified"
+    again = mock.browser().http.get(link, follow_redirects=False)
+    assert again.headers["location"] == back + "?__clerk_status=failed"
+    assert mock.browser().sign_in("ln2@example.com")["status"] == "complete"
+
+
+def test_email_link_only_where_the_instance_allows_it(make_mock: Callable[..., Mock]) -> None:
+    mock = make_mock(strategies={"email_verification": ["email_code"]})
+    mock.user(email_addresses=["nl@example.com"])
+    b = mock.browser()
+    b.sign_in("nl@example.com")
+    email_id = b.ok("POST", "/v1/me/email_addresses", {"email_address": "nl2@example.com"})[
+        "response"
+    ]["id"]
+    refused = b.post(
+        f"/v1/me/email_addresses/{email_id}/prepare_verification", {"strategy": "email_link"}
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["code"] == "verification_strategy_invalid"
+
+
+def test_reading_one_identification(mock: Mock) -> None:
+    mock.user(email_addresses=["rd@example.com"], phone_numbers=["+14155550377"])
+    b = mock.browser()
+    b.sign_in("rd@example.com")
+    me = b.ok("GET", "/v1/me")["response"]
+    email_id = me["email_addresses"][0]["id"]
+    phone_id = me["phone_numbers"][0]["id"]
+    email = b.ok("GET", f"/v1/me/email_addresses/{email_id}")["response"]
+    assert email["email_address"] == "rd@example.com"
+    phone = b.ok("GET", f"/v1/me/phone_numbers/{phone_id}")["response"]
+    assert phone["phone_number"] == "+14155550377"
+    missing = b.get("/v1/me/email_addresses/idn_nope")
+    assert missing.status_code == 404
+    assert missing.json()["errors"][0]["code"] == "resource_not_found"
+    signed_out = mock.browser().get(f"/v1/me/email_addresses/{email_id}")
+    assert signed_out.status_code == 401
+    assert signed_out.json()["errors"][0]["code"] == "signed_out"

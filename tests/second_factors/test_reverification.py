@@ -238,6 +238,28 @@ def test_guarded_action_refused_before_and_allowed_after(mock: Mock) -> None:
     assert fresh.sign_in("gd@example.com", "another one 42")["status"] == "needs_second_factor"
 
 
+def test_change_password_needs_no_current_password_once_reverified(mock: Mock) -> None:
+    """Reverification guards the change, so Clerk's PasswordForm sends only the new one."""
+    b, _ = _signed_in(mock, email="np@example.com", password=PASSWORD)
+    wrong = b.post(
+        "/v1/me/change_password", {"current_password": "not it", "new_password": "fresh one 42"}
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["code"] == "form_password_validation_failed"
+    missing = b.post("/v1/me/change_password", {})
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["meta"]["param_name"] == "new_password"
+    changed = b.post("/v1/me/change_password", {"new_password": "fresh one 42"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["response"]["password_enabled"] is True
+    assert mock.browser().sign_in("np@example.com", "fresh one 42")["status"] == "complete"
+    # Without a fresh verification, leaving out the current password gets no further.
+    mock.advance(11 * 60)
+    refused = b.post("/v1/me/change_password", {"new_password": "and another 42"})
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["code"] == "session_reverification_required"
+
+
 @pytest.mark.parametrize(
     ("method", "path", "data"),
     [

@@ -129,7 +129,7 @@ class UiPage:
         self._shot += 1
         self.shots.mkdir(parents=True, exist_ok=True)
         path = self.shots / f"{self._shot:02d}-{name}.png"
-        self.page.screenshot(path=str(path))
+        self.page.screenshot(path=str(path), animations="disabled")
         print(f"screenshot: {path}")
         return path
 
