@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,10 @@ def ui(browser: Any, ui_site: UiSite, request: pytest.FixtureRequest) -> Iterato
         "https://img.clerk.com/**",
         lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=BLANK_SVG),
     )
-    tab = UiPage(page, ui_site, _shots_dir(request))
+    shots = _shots_dir(request)
+    # A rerun's screenshots replace the last run's, so a folder shows one run only.
+    shutil.rmtree(shots, ignore_errors=True)
+    tab = UiPage(page, ui_site, shots)
     page.on("pageerror", lambda exc: tab.log.append(f"pageerror: {exc}"))
     page.on("console", lambda msg: tab.log.append(f"console.{msg.type}: {msg.text[:300]}"))
     page.on("request", lambda req: tab.log.append(f"request: {req.method} {req.url[:160]}"))
