@@ -79,7 +79,8 @@ class TicketRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user_id: str | None = None
     email_address: str | None = None
-    ttl_seconds: int = Field(default=30 * 24 * 3600, ge=1)
+    # At most a century, as admin.json says: past that, expire_at leaves 64 bits (a 500).
+    ttl_seconds: int = Field(default=30 * 24 * 3600, ge=1, le=CENTURY_S)
 
 
 def _state(request: Request) -> Any:

@@ -155,9 +155,9 @@ def test_the_state_document_names_every_store_table() -> None:
 
 
 def test_an_invalid_admin_body_is_refused_with_clerks_envelope(mock: Mock) -> None:
-    """Each of these was accepted before the fuzz ran the admin API: coerced (``freeze: 0``)
-    or, for the clock, stored, so that every later answer was a 500 (negative timestamps;
-    an integer past 64 bits)."""
+    """Each of these was accepted before the fuzz ran the admin API: coerced (``freeze: 0``),
+    or turned into a timestamp past 64 bits (a 500 then, and for the clock on every later
+    answer, as was a negative one)."""
     for path, body in [
         ("/clock", {"freeze": 0}),
         ("/clock", {"set": -1}),
@@ -165,6 +165,7 @@ def test_an_invalid_admin_body_is_refused_with_clerks_envelope(mock: Mock) -> No
         ("/clock", {"set": 253_402_300_800_000}),
         ("/faults", {"error_rate": False}),
         ("/users", {"email_addresses": "one@example.com"}),
+        ("/tickets", {"email_address": "a@example.com", "ttl_seconds": 1087300980658793600}),
     ]:
         assert not schemas.is_valid(_operation("POST", path).request or "", body)
         response = mock.admin("POST", path, json=body)
