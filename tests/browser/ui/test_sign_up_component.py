@@ -107,6 +107,9 @@ def test_a_wrong_email_code_is_shown_then_the_right_one_signs_up(ui: UiPage) -> 
     feedback = page.get_by_test_id("form-feedback-error")
     expect(feedback.filter(has_text="Incorrect code")).to_be_visible()
     ui.shoot("wrong-code")
+    # The component clears the input 750 ms after showing the error; keys typed before
+    # that land on the wrong code and are lost.
+    expect(otp).to_have_value("")
     otp.press_sequentially(code)
     user_id = ui.signed_in_user()
     assert user_id, ui.recent()
