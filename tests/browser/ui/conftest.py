@@ -41,6 +41,9 @@ from tests.browser.harness import Unavailable, clerk_ui_dist, publishable_key
 ROOT = Path(__file__).resolve().parents[3]
 APP_HTML = Path(__file__).with_name("app.html")
 DEV_HOST = "fapi-harness.accounts.dev"
+# How long a step may wait for the page; generous, since a shared 2-core machine running
+# the suite beside a browser is slow, and a wait ends as soon as its condition holds.
+WAIT_MS = 20_000
 BLANK_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
 
 
@@ -163,8 +166,12 @@ def ui(browser: Any, ui_site: UiSite, request: pytest.FixtureRequest) -> Iterato
     assert ui_site.admin.post("/__admin/reset").status_code in (200, 204)
     browser.clear_cookies()
     page = browser.new_page()
-    page.set_default_timeout(15_000)
-    page.set_default_navigation_timeout(15_000)
+    page.set_default_timeout(WAIT_MS)
+    page.set_default_navigation_timeout(WAIT_MS)
+    # ``expect`` has a clock of its own (5 s by default), too short on a busy CI machine.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)
     page.route(
         "https://img.clerk.com/**",
         lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=BLANK_SVG),
