@@ -149,6 +149,25 @@ class UiPage:
         user = self.page.get_attribute("#status", "data-user")
         return user or None
 
+    def signed_in_with_password(self, email: str, password: str) -> str:
+        """Seed a password user, then sign in through the sign-in component as a person would.
+
+        The flows that start signed in (profile, user button) begin here; the sign-in flows
+        themselves are in ``test_sign_in_component.py``.
+        """
+        made = self.site.admin.post(
+            "/__admin/users", json={"email_addresses": [email], "password": password}
+        )
+        assert made.status_code == 201, made.text
+        self.goto("/sign-in")
+        self.page.get_by_label("Email address").fill(email)
+        self.page.get_by_role("button", name="Continue", exact=True).click()
+        self.page.get_by_label("Password", exact=True).fill(password)
+        self.page.get_by_role("button", name="Continue", exact=True).click()
+        user_id = str(made.json()["id"])
+        assert self.signed_in_user() == user_id, self.recent()
+        return user_id
+
     def recent(self, n: int = 25) -> str:
         return "\nrecent page activity:\n" + "\n".join(self.log[-n:])
 

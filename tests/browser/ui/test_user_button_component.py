@@ -14,23 +14,6 @@ from tests.browser.ui.conftest import UiPage
 PASSWORD = "correct horse battery staple"
 
 
-def _signed_in(ui: UiPage, email: str) -> str:
-    """Seed a password user and sign in through the sign-in component."""
-    made = ui.site.admin.post(
-        "/__admin/users", json={"email_addresses": [email], "password": PASSWORD}
-    )
-    assert made.status_code == 201, made.text
-    ui.goto("/sign-in")
-    page = ui.page
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue", exact=True).click()
-    user_id = str(made.json()["id"])
-    assert ui.signed_in_user() == user_id, ui.recent()
-    return user_id
-
-
 def _sessions_of(ui: UiPage, user_id: str) -> list[dict[str, Any]]:
     got = ui.site.admin.get("/__admin/sessions")
     assert got.status_code == 200, got.text
@@ -38,7 +21,7 @@ def _sessions_of(ui: UiPage, user_id: str) -> list[dict[str, Any]]:
 
 
 def test_menu_manage_account_then_sign_out(ui: UiPage) -> None:
-    user_id = _signed_in(ui, "uma@example.com")
+    user_id = ui.signed_in_with_password("uma@example.com", PASSWORD)
     page = ui.page
     ui.shoot("home")
     page.get_by_role("button", name="Open user menu").click()

@@ -35,23 +35,6 @@ def instance_config() -> Config:
     )
 
 
-def _signed_in(ui: UiPage, email: str) -> str:
-    """Seed a password user and sign in through the sign-in component, as a person would."""
-    made = ui.site.admin.post(
-        "/__admin/users", json={"email_addresses": [email], "password": PASSWORD}
-    )
-    assert made.status_code == 201, made.text
-    ui.goto("/sign-in")
-    page = ui.page
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue", exact=True).click()
-    user_id = str(made.json()["id"])
-    assert ui.signed_in_user() == user_id, ui.recent()
-    return user_id
-
-
 def _admin_user(ui: UiPage, user_id: str) -> dict[str, Any]:
     got = ui.site.admin.get(f"/__admin/users/{user_id}")
     assert got.status_code == 200, got.text
@@ -86,7 +69,7 @@ def _open_security(ui: UiPage) -> None:
 
 
 def test_add_a_second_email_and_verify_it_with_the_code(ui: UiPage) -> None:
-    user_id = _signed_in(ui, "pat@example.com")
+    user_id = ui.signed_in_with_password("pat@example.com", PASSWORD)
     ui.goto("/user")
     page = ui.page
     ui.shoot("profile")
@@ -116,7 +99,7 @@ def test_add_a_second_email_and_verify_it_with_the_code(ui: UiPage) -> None:
 
 
 def test_enable_totp_see_backup_codes_then_remove_it(ui: UiPage) -> None:
-    user_id = _signed_in(ui, "tia@example.com")
+    user_id = ui.signed_in_with_password("tia@example.com", PASSWORD)
     _open_security(ui)
     page = ui.page
     page.get_by_role("button", name="Add two-step verification").click()
@@ -167,7 +150,7 @@ def test_enable_totp_see_backup_codes_then_remove_it(ui: UiPage) -> None:
 
 
 def test_change_the_password_after_reverifying(ui: UiPage) -> None:
-    user_id = _signed_in(ui, "rae@example.com")
+    user_id = ui.signed_in_with_password("rae@example.com", PASSWORD)
     page = ui.page
     # Past the reverification window: the mock refuses the change until the user proves
     # themselves again, and the component asks them to (its UserVerification modal).

@@ -15,25 +15,8 @@ from tests.browser.ui.conftest import UiPage
 PASSWORD = "correct horse battery staple"
 
 
-def _signed_in(ui: UiPage, email: str) -> str:
-    """Seed a password user and sign in through the sign-in component."""
-    made = ui.site.admin.post(
-        "/__admin/users", json={"email_addresses": [email], "password": PASSWORD}
-    )
-    assert made.status_code == 201, made.text
-    ui.goto("/sign-in")
-    page = ui.page
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue", exact=True).click()
-    user_id = str(made.json()["id"])
-    assert ui.signed_in_user() == user_id, ui.recent()
-    return user_id
-
-
 def test_add_a_second_email_and_verify_it_by_link(ui: UiPage) -> None:
-    user_id = _signed_in(ui, "lin@example.com")
+    user_id = ui.signed_in_with_password("lin@example.com", PASSWORD)
     ui.goto("/user")
     page = ui.page
     page.get_by_role("button", name="Add email address").click()
