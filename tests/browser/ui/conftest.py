@@ -55,10 +55,15 @@ def ui_dist() -> Path:
         pytest.skip(str(exc))
 
 
+def instance(**overrides: Any) -> Config:
+    """A test-mode instance (no rate limits, cheap password hashing) with the given sections."""
+    return load_config(profile="test", passwords={"kdf_log_n": 4}, **overrides)
+
+
 @pytest.fixture(scope="module")
 def instance_config() -> Config:
     """The instance the module's components run against; a module overrides it."""
-    return load_config(profile="test", passwords={"kdf_log_n": 4})
+    return instance()
 
 
 class UiSite:

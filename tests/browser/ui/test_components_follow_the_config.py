@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from mock_server.config import Config, load_config
-from tests.browser.ui.conftest import UiPage
+from mock_server.config import Config
+from tests.browser.ui.conftest import UiPage, instance
 
 FIELDS = ("Email address", "Phone number", "Username", "First name", "Last name", "Password")
 PROVIDERS = ("Google", "GitHub", "Apple", "Microsoft")
@@ -34,7 +34,7 @@ class Case:
     passkey: bool = True
 
     def config(self) -> Config:
-        return load_config(profile="test", passwords={"kdf_log_n": 4}, **self.overrides)
+        return instance(**self.overrides)
 
 
 CASES = [

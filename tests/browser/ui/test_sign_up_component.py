@@ -14,8 +14,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from mock_server.config import Config, load_config
-from tests.browser.ui.conftest import UiPage
+from mock_server.config import Config
+from tests.browser.ui.conftest import UiPage, instance
 from tests.browser.ui.sign_up_steps import click_then_code, emails, press_continue, type_code, user
 
 PASSWORD = "correct horse battery staple"
@@ -23,9 +23,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="module")
 def instance_config() -> Config:
-    return load_config(
-        profile="test",
-        passwords={"kdf_log_n": 4},
+    return instance(
         strategies={"email_verification": ["email_code"]},
     )
 

@@ -15,8 +15,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from mock_server.config import Config, load_config
-from tests.browser.ui.conftest import UiPage
+from mock_server.config import Config
+from tests.browser.ui.conftest import UiPage, instance
 from tests.browser.ui.sign_up_steps import (
     click_then_code,
     emails,
@@ -32,9 +32,7 @@ PHONE = "+14155552671"
 
 @pytest.fixture(scope="module")
 def instance_config() -> Config:
-    return load_config(
-        profile="test",
-        passwords={"kdf_log_n": 4},
+    return instance(
         attributes={
             "email_address": "required",
             "phone_number": "required",

@@ -13,8 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from mock_server.config import Config, load_config
-from tests.browser.ui.conftest import UiPage
+from mock_server.config import Config
+from tests.browser.ui.conftest import UiPage, instance
 from tests.browser.ui.sign_up_steps import emails, press_continue, user
 
 PASSWORD = "correct horse battery staple"
@@ -24,9 +24,7 @@ PRIVACY = "https://example.com/privacy"
 
 @pytest.fixture(scope="module")
 def instance_config() -> Config:
-    return load_config(
-        profile="test",
-        passwords={"kdf_log_n": 4},
+    return instance(
         sign_up={
             "mode": "restricted",
             "legal_consent": True,

@@ -17,8 +17,8 @@ import httpx
 import pyotp
 import pytest
 
-from mock_server.config import Config, load_config
-from tests.browser.ui.conftest import UiPage
+from mock_server.config import Config
+from tests.browser.ui.conftest import UiPage, instance
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -28,9 +28,7 @@ TOTP_ROW_TITLE = "[data-localization-key='userProfile.start.mfaSection.totp.head
 @pytest.fixture(scope="module")
 def instance_config() -> Config:
     """The test instance, with new email addresses verified by a code rather than a link."""
-    return load_config(
-        profile="test",
-        passwords={"kdf_log_n": 4},
+    return instance(
         strategies={"email_verification": ["email_code"]},
     )
 
