@@ -140,13 +140,8 @@ def _operation(op: Operation) -> dict[str, Any]:
             continue
         if status == 303:
             responses["303"] = {"description": "Redirect back to the app"}
-        elif op.response is None:
-            responses[str(status)] = {
-                "description": "An HTML page",
-                "content": {"text/html": {"schema": {"type": "string"}}},
-            }
         else:
-            responses[str(status)] = {"description": "Success", "content": _json(op.response)}
+            responses[str(status)] = _success(op.response, "text/html")
     _finish(responses, op.operation_id)
     out: dict[str, Any] = {
         "operationId": op.operation_id,
@@ -158,6 +153,14 @@ def _operation(op: Operation) -> dict[str, Any]:
     if body:
         out["requestBody"] = body
     return out
+
+
+def _success(response: str | None, page_type: str) -> dict[str, Any]:
+    """A success answer: the named schema as JSON, or, without one, a page (links, inbox UI)."""
+    if response is None:
+        page = {"schema": {"type": "string"}}
+        return {"description": "An HTML page", "content": {page_type: page}}
+    return {"description": "Success", "content": _json(response)}
 
 
 def _admin_operation(op: AdminOperation) -> dict[str, Any]:
@@ -172,13 +175,8 @@ def _admin_operation(op: AdminOperation) -> dict[str, Any]:
     for status in op.statuses:
         if status == 204:
             responses["204"] = {"description": "Done; no body"}
-        elif op.response is None:
-            responses[str(status)] = {
-                "description": "An HTML page",
-                "content": {op.media_type: {"schema": {"type": "string"}}},
-            }
         else:
-            responses[str(status)] = {"description": "Success", "content": _json(op.response)}
+            responses[str(status)] = _success(op.response, op.media_type)
     _finish(responses, op.operation_id)
     out: dict[str, Any] = {
         "operationId": op.operation_id,
