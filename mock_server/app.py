@@ -27,6 +27,7 @@ from mock_server import routes as _routes  # noqa: F401 - registers the operatio
 from mock_server.clock import Clock
 from mock_server.config import Config
 from mock_server.errors import ErrorItem, FapiError
+from mock_server.fast_path import FapiFastPath, overridden
 from mock_server.faults import JOURNAL_KEY as FAULT_KEY
 from mock_server.faults import FaultInjector, FaultMiddleware
 from mock_server.randomness import Randomness
@@ -76,6 +77,18 @@ class MockState:
         self.store.load(data)
         self.runtime.rng.fork(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
 
+    def record(self, scope: Scope, status: int) -> None:
+        """One journal entry: the method and path as sent, the status answered (0: none)."""
+        self.journal.append(
+            JournalEntry(
+                at=self.runtime.clock.now_ms(),
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                fault=scope.get("state", {}).get(FAULT_KEY),
+            )
+        )
+
     def reset(self) -> None:
         self.faults.reset()
         self.store.reset()
@@ -92,18 +105,7 @@ class MethodOverride:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] == "POST"
-            and b"_method" in scope.get("query_string", b"")
-        ):
-            from urllib.parse import parse_qs
-
-            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            override = (query.get("_method") or [""])[0].upper()
-            if override in {"PATCH", "PUT", "DELETE", "GET"}:
-                scope = dict(scope, method=override)
-        await self.app(scope, receive, send)
+        await self.app(overridden(scope) if scope["type"] == "http" else scope, receive, send)
 
 
 def _origin_regex(config: Config) -> str:
@@ -220,7 +222,7 @@ async def _openapi(request: Request) -> Response:
     return JSONResponse(document())
 
 
-def _fapi_routes() -> list[BaseRoute]:
+def _fapi_routes() -> IndexedRoutes:
     """One route per path, dispatching on the method, so a 405 lists every allowed one."""
     by_path: dict[str, dict[str, Any]] = {}
     for op in FAPI.operations:
@@ -234,7 +236,7 @@ def _fapi_routes() -> list[BaseRoute]:
             return response
 
         routes.append(Route(path, dispatch, methods=list(endpoints)))
-    return [IndexedRoutes(routes)]
+    return IndexedRoutes(routes)
 
 
 async def _fapi_error(request: Request, exc: Exception) -> Response:
@@ -301,15 +303,12 @@ class _Journal:
         try:
             await self.app(scope, receive, capture)
         finally:
-            self.state.journal.append(
-                JournalEntry(
-                    at=self.state.runtime.clock.now_ms(),
-                    method=scope["method"],
-                    path=scope["path"],
-                    status=status,
-                    fault=scope.get("state", {}).get(FAULT_KEY),
-                )
-            )
+            self.state.record(scope, status)
+
+
+async def _unused_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The app of the CORS layer the fast path borrows ``send`` from: never called."""
+    raise AssertionError("the fast path only uses CORSMiddleware.send")
 
 
 class StateFileError(RuntimeError):
@@ -374,7 +373,12 @@ def build_app(
     seed: int | None = None,
     validate_responses: bool = False,
     state_file: str | None = None,
+    fast_path: bool = True,
 ) -> Starlette:
+    """The mock as one ASGI app. ``fast_path=False`` sends every request down the full
+    middleware stack (``mock_server/fast_path.py``), which answers the same, only slower:
+    the tests compare the two.
+    """
     config = config or Config()
     store = store or MemoryStore()
     clock = store.bind(clock or Clock())
@@ -396,27 +400,39 @@ def build_app(
         Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         Mount("/__admin", routes=admin_routes()),
         Mount("/__idp", routes=idp_routes()),
-        *([Mount(proxy, routes=fapi)] if proxy else []),
+        *([Mount(proxy, routes=[fapi])] if proxy else []),
     ]
     # Every FAPI path starts with /v1/, which none of the others can match (unless the
     # proxy path is put under /v1), so asking FAPI first changes no answer and spares
     # the busiest requests four or five regex matches.
     fapi_first = not proxy.startswith("/v1")
-    routes = [*fapi, *others] if fapi_first else [*others, *fapi]
+    routes = [fapi, *others] if fapi_first else [*others, fapi]
+    cors: dict[str, Any] = {
+        "allow_origin_regex": _origin_regex(config),
+        "allow_credentials": True,
+        "allow_methods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        "allow_headers": ["*"],
+        "expose_headers": EXPOSED_HEADERS,
+        "max_age": 600,
+    }
     app = Starlette(
         routes=routes,
         lifespan=_persistence(state, state_file) if state_file else None,
         middleware=[
-            Middleware(_Journal, state=state),
             Middleware(
-                CORSMiddleware,
-                allow_origin_regex=_origin_regex(config),
-                allow_credentials=True,
-                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-                allow_headers=["*"],
-                expose_headers=EXPOSED_HEADERS,
-                max_age=600,
+                FapiFastPath,
+                # The fast path answers as the full stack would only when FAPI is asked first.
+                routes=fapi if fast_path and fapi_first else None,
+                proxy_path=proxy,
+                cors=CORSMiddleware(_unused_app, **cors),
+                armed=lambda: bool(state.faults.rules),
+                begin=state.runtime.clock.refresh,
+                record=state.record,
+                on_fapi_error=_fapi_error,
+                on_http_error=_http_error,
             ),
+            Middleware(_Journal, state=state),
+            Middleware(CORSMiddleware, **cors),
             Middleware(FaultMiddleware, injector=state.faults, client_of=_client_finder(state)),
             Middleware(MethodOverride),
         ],

@@ -92,6 +92,24 @@ class IndexedRoutes(BaseRoute):
                 partial = match, {**child, "route": route, _ROUTE_KEY: route}
         return partial or (Match.NONE, {})
 
+    def find(self, route_path: str, method: str) -> tuple[Route, dict[str, Any]] | None:
+        """The route ``matches`` would pick for a full match, and its path parameters,
+        without building scopes (a route's regex and convertors are all its ``matches``
+        asks); None when no route matches fully (a 404 or 405, which the caller leaves
+        to the router) or when a candidate is not a plain route (a mount)."""
+        for index in self._candidates(route_path):
+            route = self.routes[index]
+            if not isinstance(route, Route):
+                return None
+            found = route.path_regex.match(route_path)
+            if found is None:
+                continue
+            if route.methods is None or method in route.methods:
+                convert = route.param_convertors
+                params = {key: convert[key].convert(v) for key, v in found.groupdict().items()}
+                return route, params
+        return None
+
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         await scope[_ROUTE_KEY].handle(scope, receive, send)
 

@@ -28,17 +28,28 @@ def _indexed(index: IndexedRoutes, scope: dict[str, Any]) -> tuple[Match, BaseRo
     return match, child.get("route")
 
 
+def _found(index: IndexedRoutes, scope: dict[str, Any]) -> tuple[Match, BaseRoute | None]:
+    """What the fast path's ``find`` says, in the linear scan's terms (a full match or
+    not); its parameters must be the ones Starlette's own ``matches`` extracts."""
+    found = index.find(scope["path"], scope["method"])
+    if found is None:
+        return Match.NONE, None
+    route, params = found
+    match, child = route.matches(scope)
+    assert match is Match.FULL
+    assert child["path_params"] == params
+    return Match.FULL, route
+
+
+def _full_only(answer: tuple[Match, BaseRoute | None]) -> tuple[Match, BaseRoute | None]:
+    return answer if answer[0] is Match.FULL else (Match.NONE, None)
+
+
 def _scope(method: str, path: str) -> dict[str, Any]:
     return {"type": "http", "method": method, "path": path, "root_path": ""}
 
 
-def _index() -> IndexedRoutes:
-    (index,) = _fapi_routes()
-    assert isinstance(index, IndexedRoutes)
-    return index
-
-
-INDEX = _index()
+INDEX = _fapi_routes()
 ROUTES = INDEX.routes
 PATHS = [r.path for r in ROUTES if isinstance(r, Route)]
 WORDS = sorted({part for p in PATHS for part in p.split("/")} | {"sia_x", "", "x.y", "%20"})
@@ -50,7 +61,9 @@ def test_every_operation_path_resolves_as_the_linear_scan_does() -> None:
         for method in ("GET", "POST", "DELETE", "PUT", "PATCH"):
             for candidate in (path, path + "/", path + "/extra", path.upper()):
                 scope = _scope(method, candidate)
-                assert _indexed(INDEX, scope) == _linear(ROUTES, scope), (method, candidate)
+                linear = _linear(ROUTES, scope)
+                assert _indexed(INDEX, scope) == linear, (method, candidate)
+                assert _found(INDEX, scope) == _full_only(linear), (method, candidate)
 
 
 @settings(max_examples=400, deadline=None)
@@ -62,7 +75,9 @@ def test_any_path_made_of_route_words_resolves_as_the_linear_scan_does(
     parts: list[str], method: str
 ) -> None:
     scope = _scope(method, "/" + "/".join(parts))
-    assert _indexed(INDEX, scope) == _linear(ROUTES, scope)
+    linear = _linear(ROUTES, scope)
+    assert _indexed(INDEX, scope) == linear
+    assert _found(INDEX, scope) == _full_only(linear)
 
 
 def test_a_route_the_trie_cannot_describe_is_always_asked() -> None:
@@ -78,6 +93,7 @@ def test_a_route_the_trie_cannot_describe_is_always_asked() -> None:
     for path in ("/files/a/b", "/v1/x.xml", "/v1/x", "/nope"):
         scope = _scope("GET", path)
         assert _indexed(index, scope) == _linear(routes, scope), path
+        assert _found(index, scope) == _full_only(_linear(routes, scope)), path
 
 
 def test_fapi_paths_stay_under_v1_so_they_may_be_asked_first() -> None:
