@@ -1,12 +1,17 @@
-"""The embedded default store: tables of JSON rows in one process.
+"""The embedded default store: tables of live entities in one process, with an undo log.
 
-Rows are kept as the JSON pydantic writes (the very form the Redis store keeps), not as
-live objects. A read parses a private copy, writes are staged, and ``transact`` applies
-them only when the unit of work finishes, so a request that fails half-way leaves no
-trace. Parsing JSON with pydantic-core is about three times cheaper than
-``model_copy(deep=True)`` (``copy.deepcopy`` walks every field in Python), which was the
-largest cost of a sign-in request; and a row as JSON text takes a fraction of the memory of
-a tree of models. Each row carries its retention deadline, so a sweep reads no JSON.
+A unit of work reads the stored entity itself and changes it in place; nothing is copied.
+What keeps a failed request from leaving a trace is an undo image: the first read of a
+row in a unit writes the row's JSON aside (pydantic-core, in Rust), and when the unit
+fails every row it read is put back from its image, while its writes and deletions,
+staged until then, are dropped. Units run one at a time under the store's lock and never
+across an ``await``, so no other unit can see a row half-changed.
+
+Earlier versions kept every row as JSON and parsed a private copy on each read, then
+dumped every row read at commit to find the changed ones: about a quarter of a sign-in
+request (``docs/performance.md``). Writing the undo image costs half a parse, and a
+commit now only files its rows. Each row carries its retention deadline, so a sweep looks
+at no entity.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ _DELETED = object()
 
 
 class Row(NamedTuple):
-    json: str
+    entity: Entity
     # Epoch ms after which the row is dropped (``store/retention.py``); None: kept.
     expires_at: int | None
     # (table, id) of the row this one goes with: it is dropped when that one is gone.
@@ -37,15 +42,15 @@ class Row(NamedTuple):
 
 
 def _row(entity: Entity) -> Row:
-    return Row(entity.model_dump_json(), expires_at(entity), depends_on(entity))
+    return Row(entity, expires_at(entity), depends_on(entity))
 
 
 class MemoryTx:
     def __init__(self, tables: dict[str, dict[str, Row]]) -> None:
         self._tables = tables
         self._staged: dict[tuple[str, str], Any] = {}
-        # The JSON each row was read as: a row that comes out the same is not rewritten.
-        self._read: dict[tuple[str, str], str] = {}
+        # The stored row and its JSON before this unit, for each row it read.
+        self._undo: dict[tuple[str, str], tuple[Row, str]] = {}
 
     def get(self, kind: type[E], id_: str) -> E | None:
         key = (kind.table, id_)
@@ -55,11 +60,10 @@ class MemoryTx:
         row = self._tables[kind.table].get(id_)
         if row is None:
             return None
-        copy = kind.model_validate_json(row.json)
-        # Later reads in this unit see (and mutate) the same private copy.
-        self._staged[key] = copy
-        self._read[key] = row.json
-        return copy
+        entity: E = row.entity  # type: ignore[assignment]
+        self._undo[key] = (row, entity.model_dump_json())
+        self._staged[key] = entity
+        return entity
 
     def put(self, entity: Entity) -> None:
         self._staged[(entity.table, entity.id)] = entity
@@ -84,10 +88,13 @@ class MemoryTx:
         for (table, id_), value in self._staged.items():
             if value is _DELETED:
                 self._tables[table].pop(id_, None)
-                continue
-            row = _row(value)
-            if row.json != self._read.get((table, id_)):
-                self._tables[table][id_] = row
+            else:
+                self._tables[table][id_] = _row(value)
+
+    def rollback(self) -> None:
+        """Put back every row this unit read, as it was: it may have been changed in place."""
+        for (table, id_), (row, json) in self._undo.items():
+            self._tables[table][id_] = row._replace(entity=TABLES[table].model_validate_json(json))
 
 
 class MemoryStore:
@@ -115,6 +122,9 @@ class MemoryStore:
                 result = fn(tx)
             except CommittedFapiError:
                 self._commit(tx)
+                raise
+            except BaseException:
+                tx.rollback()
                 raise
             self._commit(tx)
             return result
@@ -156,10 +166,7 @@ class MemoryStore:
     def export(self) -> dict[str, Any]:
         with self._lock:
             return {
-                name: [
-                    TABLES[name].model_validate_json(row.json).model_dump(mode="json")
-                    for row in rows.values()
-                ]
+                name: [row.entity.model_dump(mode="json") for row in rows.values()]
                 for name, rows in self._tables.items()
             }
 

@@ -19,7 +19,7 @@ from mock_server.errors import FapiError
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx, point, resolve
 from mock_server.wire.identify import Identity
-from mock_server.wire.request import Params
+from mock_server.wire.request import Params, query_of
 
 CLIENT_TOKEN = "client_token"
 DEV_BROWSER = "dev_browser"
@@ -43,7 +43,7 @@ class RequestInfo:
 
     @cached_property
     def query(self) -> dict[str, str]:
-        return dict(self._request.query_params)
+        return dict(query_of(self._request).last)
 
     @cached_property
     def headers(self) -> dict[str, str]:

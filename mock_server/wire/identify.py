@@ -19,6 +19,7 @@ from typing import Literal
 from starlette.requests import Request
 
 from mock_server.errors import FapiError
+from mock_server.wire.request import query_of
 
 CLIENT_COOKIE = "__client"
 DEV_BROWSER_PARAMS = ("__clerk_db_jwt", "__dev_session")
@@ -38,7 +39,7 @@ def _truthy(value: str | None) -> bool:
 
 
 def identify(request: Request) -> Identity:
-    query = request.query_params
+    query = query_of(request).last
     if _truthy(query.get("_is_native")):
         header = request.headers.get("authorization")
         if header is None:

@@ -9,7 +9,10 @@ Clerk-shaped 4xx rather than a framework error.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -80,11 +83,33 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Query:
+    """A query string's parameters: every pair in order, and the last value of each name
+    (which is what Starlette's ``QueryParams`` gives: both parse it with ``parse_qsl``)."""
+
+    items: tuple[tuple[str, str], ...]
+    last: Mapping[str, str]
+
+
+@lru_cache(maxsize=4096)
+def parse_query(query_string: bytes) -> Query:
+    """Parsed once per distinct query string. A client repeats its own on every request
+    (clerk-js: the API and SDK versions and its dev-browser token; native apps:
+    ``_is_native=1``), and identifying the caller and reading its parameters both ask."""
+    items = tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+    return Query(items, MappingProxyType(dict(items)))
+
+
+def query_of(request: Request) -> Query:
+    return parse_query(request.scope.get("query_string", b""))
+
+
 async def read_params(request: Request) -> Params:
     """The operation's parameters: the body for writes, the query for reads."""
     params = Params()
     if request.method in {"GET", "HEAD", "OPTIONS"}:
-        source: list[tuple[str, str]] = list(request.query_params.multi_items())
+        source: Sequence[tuple[str, str]] = query_of(request).items
     else:
         source = await _body_items(request)
     for key, value in source:

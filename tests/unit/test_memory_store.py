@@ -1,4 +1,4 @@
-"""The memory store's unit of work: all writes or none, and copies on read."""
+"""The memory store's unit of work: all writes or none, in-place changes undone on failure."""
 
 from __future__ import annotations
 
@@ -51,20 +51,39 @@ def test_a_committed_failure_keeps_its_writes() -> None:
     assert store.transact(lambda tx: tx.get(Client, "client_a")) is not None
 
 
-def test_a_read_is_a_private_copy_until_the_unit_commits() -> None:
+def test_a_failed_unit_puts_back_what_it_changed_in_place_however_deep() -> None:
+    """A unit changes the stored entity itself; its undo image restores every row it read."""
     store = MemoryStore()
-    store.transact(lambda tx: tx.put(_client("client_a")))
+    store.transact(
+        lambda tx: tx.put(Client(id="client_a", created_at=1, updated_at=1, session_ids=["s1"]))
+    )
 
-    def peek_while_changing(tx: Tx) -> list[str]:
+    def fail(tx: Tx, error: BaseException) -> None:
         mine = tx.get(Client, "client_a")
         assert mine is not None
         mine.session_ids.append("sess_new")
-        # Another unit of work (the lock is re-entrant) still sees the committed row.
-        committed = store.transact(lambda other: other.get(Client, "client_a"))
-        assert committed is not None
-        return list(committed.session_ids)
+        mine.updated_at = 99
+        tx.delete(Client, "client_a")
+        raise error
 
-    assert store.transact(peek_while_changing) == []
+    for error in (FapiError.of("form_param_missing", param="x"), RuntimeError("a mock bug")):
+        with pytest.raises(type(error)):
+            store.transact(lambda tx, error=error: fail(tx, error))
+        after = store.transact(lambda tx: tx.get(Client, "client_a"))
+        assert after is not None
+        assert (after.session_ids, after.updated_at) == (["s1"], 1)
+
+
+def test_a_committed_unit_keeps_what_it_changed_in_place() -> None:
+    store = MemoryStore()
+    store.transact(lambda tx: tx.put(_client("client_a")))
+
+    def change(tx: Tx) -> None:
+        mine = tx.get(Client, "client_a")
+        assert mine is not None
+        mine.session_ids.append("sess_new")
+
+    store.transact(change)
     after = store.transact(lambda tx: tx.get(Client, "client_a"))
     assert after is not None
     assert after.session_ids == ["sess_new"]
