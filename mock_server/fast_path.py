@@ -41,6 +41,18 @@ ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 _SERVED = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
+# The response headers CORSMiddleware sets (or replaces, or merges into).
+_CORS_SET = frozenset(
+    {
+        b"vary",
+        b"access-control-allow-origin",
+        b"access-control-allow-credentials",
+        b"access-control-expose-headers",
+    }
+)
+_VARY_ORIGIN = (b"vary", b"Origin")
+
+
 def overridden(scope: Scope) -> Scope:
     """clerk-js sends PATCH/PUT/DELETE as POST with ``?_method=``: the scope to route."""
     if scope["method"] == "POST" and b"_method" in scope.get("query_string", b""):
@@ -72,6 +84,16 @@ class FapiFastPath:
         self.routes = routes
         self.proxy_path = proxy_path
         self.cors = cors
+        # CORSMiddleware's headers for every answer to a request with an Origin, in its
+        # order; None when it allows every origin (it then replaces a header it set).
+        self._simple = (
+            None
+            if cors.allow_all_origins
+            else [
+                (name.lower().encode("latin-1"), value.encode("latin-1"))
+                for name, value in cors.simple_headers.items()
+            ]
+        )
         self.armed = armed
         self.begin = begin
         self.record = record
@@ -97,6 +119,22 @@ class FapiFastPath:
         route, params = found
         endpoint: Endpoint = route.endpoint
         return endpoint, {**child, "endpoint": endpoint, "path_params": params}
+
+    def _with_cors(
+        self, raw: list[tuple[bytes, bytes]], request: Request
+    ) -> list[tuple[bytes, bytes]] | None:
+        """The headers ``CORSMiddleware.send`` would send, worked out without it when the
+        answer has none of the headers that layer sets (its merging rules then reduce to
+        appending); None when it has one, and the layer itself must merge them."""
+        if self._simple is None or any(name in _CORS_SET for name, _ in raw):
+            return None
+        origin = request.headers.get("origin")
+        if origin is None:
+            return [*raw, _VARY_ORIGIN]
+        # The layer echoes an origin on its allow-list.
+        echo = self.cors.is_allowed_origin(origin=origin)
+        allow = [(b"access-control-allow-origin", origin.encode("latin-1"))] if echo else []
+        return [*raw, *self._simple, *allow, _VARY_ORIGIN]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -124,16 +162,15 @@ class FapiFastPath:
             except HTTPException as exc:
                 response = await self.on_http_error(request, exc)
             status = response.status_code
-            cors_send = functools.partial(
-                self.cors.send, send=send, request_headers=request.headers
-            )
-            await cors_send(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": response.raw_headers,
-                }
-            )
+            start = {"type": "http.response.start", "status": status}
+            headers = self._with_cors(response.raw_headers, request)
+            if headers is None:
+                cors_send = functools.partial(
+                    self.cors.send, send=send, request_headers=request.headers
+                )
+                await cors_send({**start, "headers": response.raw_headers})
+            else:
+                await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": response.body})
         finally:
             # As the journal layer records it: the method as sent, before any override.
