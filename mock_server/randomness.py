@@ -6,13 +6,40 @@ from the OS (``secrets``). Nothing else in the mock may call ``random`` or ``sec
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import random
 import secrets
 import string
+import threading
 from functools import lru_cache
 
 _ALPHABET = string.ascii_letters + string.digits
+
+
+class _OsPool:
+    """The OS's randomness read 4 KB at a time and handed out in order, never twice.
+
+    A sign-in request draws four or five ids and tokens; a system call for each was a
+    twentieth of the request. Bytes leave the pool exactly once (under a lock, for the
+    worker threads a store may use), so ids are as unpredictable as ``secrets`` makes them.
+    """
+
+    _SIZE = 4096
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._buffer = b""
+
+    def take(self, n: int) -> bytes:
+        with self._lock:
+            if len(self._buffer) < n:
+                self._buffer = secrets.token_bytes(max(self._SIZE, n))
+            out, self._buffer = self._buffer[:n], self._buffer[n:]
+        return out
+
+
+_POOL = _OsPool()
 
 
 def _os_choice(alphabet: str, n: int) -> str:
@@ -25,7 +52,7 @@ def _os_choice(alphabet: str, n: int) -> str:
     table, dropped = _tables(alphabet)
     out = b""
     while len(out) < n:
-        out += secrets.token_bytes(n + n // 2).translate(table, dropped)
+        out += _POOL.take(n + n // 2).translate(table, dropped)
     return out[:n].decode("ascii")
 
 
@@ -73,10 +100,11 @@ class Randomness:
     def token(self, nbytes: int = 32) -> str:
         """URL-safe opaque token (client cookies, dev browsers, link tokens)."""
         if self._rng is None:
-            return secrets.token_urlsafe(nbytes)
+            # What ``secrets.token_urlsafe`` makes, from the pool.
+            return base64.urlsafe_b64encode(_POOL.take(nbytes)).rstrip(b"=").decode("ascii")
         return self._choice(_ALPHABET, max(16, nbytes * 4 // 3))
 
     def bytes(self, n: int) -> bytes:
         if self._rng is None:
-            return secrets.token_bytes(n)
+            return _POOL.take(n)
         return self._rng.randbytes(n)

@@ -7,9 +7,10 @@ hands its credential back the way the caller identified itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from starlette.requests import Request
 
@@ -25,6 +26,24 @@ CLIENT_TOKEN = "client_token"
 DEV_BROWSER = "dev_browser"
 
 
+T = TypeVar("T")
+
+
+class _lazy(Generic[T]):
+    """``functools.cached_property`` without its lock: Python 3.11's takes a lock on every
+    first access, and a :class:`RequestInfo` is new on every request."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        value = self.compute(instance)
+        # Stored on the instance, which later lookups find before this descriptor.
+        instance.__dict__[self.name] = value
+        return value
+
+
 class RequestInfo:
     """The HTTP request as handlers read it, each part worked out on first use.
 
@@ -37,27 +56,27 @@ class RequestInfo:
         self.method: str = request.method
         self.path_params: dict[str, str] = dict(request.path_params)
 
-    @cached_property
+    @_lazy
     def path(self) -> str:
         return self._request.url.path
 
-    @cached_property
+    @_lazy
     def query(self) -> dict[str, str]:
         return dict(query_of(self._request).last)
 
-    @cached_property
+    @_lazy
     def headers(self) -> dict[str, str]:
         return dict(self._request.headers)
 
-    @cached_property
+    @_lazy
     def origin(self) -> str | None:
         return self._request.headers.get("origin")
 
-    @cached_property
+    @_lazy
     def remote(self) -> str:
         return client_ip(self._request)
 
-    @cached_property
+    @_lazy
     def base_url(self) -> str:
         """The FAPI root as the caller sees it: under the proxy path when mounted there."""
         scope = self._request.scope
