@@ -90,6 +90,8 @@ def start_ceiling() -> Server:
             "uvloop",
             "--http",
             "httptools",
+            # As ``fapi-harness serve --log-level warning`` runs: no access-log lines.
+            "--no-access-log",
         ],
         cwd=HERE,
     )

@@ -8,18 +8,18 @@ together they cost about a fifth of a sign-in request (py-spy, ``docs/performanc
 :class:`FapiFastPath` sits first inside Starlette's ``ServerErrorMiddleware`` and serves,
 itself, the requests those layers would only pass through: a FAPI operation's path and
 method, with no fault rule armed. It does the little the layers would have done, through
-their own code wherever there is any (the ``_method`` override and journal record
-functions that the layers use too, Starlette's ``CORSMiddleware.send`` for the CORS
-headers, the app's exception handlers), so there is no second copy of a rule. Anything
-else (preflights, ``HEAD``, an unknown path or method, the admin API, the IdP, and every
-request while a fault rule is armed) goes down the full stack unchanged.
-``tests/mock_server/test_fast_path.py`` sends the same requests both ways and compares the
-answers byte for byte.
+their own code wherever there is any: the ``_method`` override and the journal record
+are the functions the layers call too, the route is the router's own (``find`` on its
+index), errors go to the app's exception handlers, and the CORS headers come from the
+CORS layer's settings (its ``send`` merges them whenever an answer already has one of
+its headers). Anything else (preflights, ``HEAD``, an unknown path or method, the admin
+API, the IdP, and every request while a fault rule is armed) goes down the full stack
+unchanged. ``tests/mock_server/test_fast_path.py`` sends the same requests both ways and
+compares the answers byte for byte.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -165,10 +165,8 @@ class FapiFastPath:
             start = {"type": "http.response.start", "status": status}
             headers = self._with_cors(response.raw_headers, request)
             if headers is None:
-                cors_send = functools.partial(
-                    self.cors.send, send=send, request_headers=request.headers
-                )
-                await cors_send({**start, "headers": response.raw_headers})
+                message = {**start, "headers": response.raw_headers}
+                await self.cors.send(message, send=send, request_headers=request.headers)
             else:
                 await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": response.body})

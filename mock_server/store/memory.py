@@ -50,7 +50,7 @@ class MemoryTx:
         self._tables = tables
         self._staged: dict[tuple[str, str], Any] = {}
         # The stored row and its JSON before this unit, for each row it read.
-        self._undo: dict[tuple[str, str], tuple[Row, str]] = {}
+        self._undo: dict[tuple[str, str], tuple[Row, bytes]] = {}
 
     def get(self, kind: type[E], id_: str) -> E | None:
         key = (kind.table, id_)
@@ -61,7 +61,7 @@ class MemoryTx:
         if row is None:
             return None
         entity: E = row.entity  # type: ignore[assignment]
-        self._undo[key] = (row, entity.model_dump_json())
+        self._undo[key] = (row, entity.__pydantic_serializer__.to_json(entity))
         self._staged[key] = entity
         return entity
 
