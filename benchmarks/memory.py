@@ -131,7 +131,8 @@ async def drive(count: int, days: float, eviction: bool, reports: int) -> None:
     from mock_server.domain.models import TABLES
     from mock_server.store import MemoryStore
 
-    store = MemoryStore(sweep_every=2000 if eviction else 0)
+    # As ``fapi-harness serve`` opens it (``store.factory.open_store``).
+    store = MemoryStore(sweep_every=2000 if eviction else 0, settle_gc=True)
     app = build_app(Config.model_validate({"profile": "test"}), store)
     await admin(app, "/__admin/clock", {"set": 1_900_000_000_000, "freeze": True})
     await admin(

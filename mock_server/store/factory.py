@@ -12,7 +12,8 @@ class StoreURLError(ValueError):
 
 def open_store(url: str | None) -> Store:
     if url in (None, "", "memory", "memory://"):
-        return MemoryStore()
+        # A server process: the store may freeze the heap it keeps (see MemoryStore).
+        return MemoryStore(settle_gc=True)
     assert url is not None
     if url.startswith(("redis://", "rediss://", "unix://")):
         from mock_server.store.redis import RedisStore
