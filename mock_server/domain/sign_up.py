@@ -124,7 +124,7 @@ def _apply(rt: Runtime, tx: Tx, su: SignUp, params: Params) -> None:
         if getattr(attrs, name) == "off":
             errors.append(error_item("form_param_unknown", param=name))
             continue
-        problem = _check(rt, tx, name, value)
+        problem = identifier_problem(rt, tx, name, value)
         if problem is not None:
             errors.append(problem)
             continue
@@ -151,7 +151,9 @@ def _apply(rt: Runtime, tx: Tx, su: SignUp, params: Params) -> None:
         raise FapiError(422, errors)
 
 
-def _check(rt: Runtime, tx: Tx, name: str, value: str) -> ErrorItem | None:
+def identifier_problem(rt: Runtime, tx: Tx, name: str, value: str) -> ErrorItem | None:
+    """What is wrong with ``value`` for an email, phone or username field: its format, the
+    instance's username rules, or another account holding it; None when nothing is."""
     if name == "email_address":
         if not ids.is_email(value):
             return error_item("form_param_format_invalid", param=name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_server.domain import sessions
+from mock_server.domain import profile, sessions
 from mock_server.domain.models import Session, User
 from mock_server.errors import FapiError
 from mock_server.routing import FAPI, Reply
@@ -39,4 +39,12 @@ def active_session(ctx: Ctx) -> tuple[Session, User]:
 def get_me(ctx: Ctx) -> Reply:
     """The current user."""
     _, user = active_session(ctx)
+    return wrapped(ctx, serialize.user(ctx.rt, user))
+
+
+@FAPI.route("PATCH", "/v1/me", response="envelopes/user")
+def update_me(ctx: Ctx) -> Reply:
+    """Update the current user's names, username, primary identifications or metadata."""
+    _, user = active_session(ctx)
+    profile.update(ctx.rt, ctx.tx, user, ctx.params)
     return wrapped(ctx, serialize.user(ctx.rt, user))

@@ -13,6 +13,7 @@ fields are declared, never wrongly strict.
 
 from __future__ import annotations
 
+from mock_server.domain import profile
 from mock_server.errors import FapiError, error_item
 from mock_server.wire.request import Params
 
@@ -103,6 +104,7 @@ ACCEPTED: dict[str, frozenset[str]] = {
     "prepare_sign_up_verification": frozenset({"strategy", "proof_token", *_REDIRECTS}),
     "attempt_sign_up_verification": frozenset({"strategy", "code", "signature", "token"}),
     "touch_session": frozenset({"active_organization_id", "intent"}),
+    "update_me": profile.FIELDS,
 }
 
 

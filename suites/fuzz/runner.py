@@ -43,8 +43,9 @@ OFFICIAL_SPEC_EXCLUDED: dict[str, str] = {
     "negative_data_rejection": _NO_ORIGIN,
     "missing_required_header": _NO_ORIGIN,
     "allow_header_conformance": "Clerk's spec documents methods the mock does not serve on "
-    "paths it does (PATCH /v1/me; GET /v1/me/email_addresses, /phone_numbers, /web3_wallets "
-    "and their items); the mock's 405 Allow header truthfully lists the methods it serves",
+    "paths it does (GET on the lists /v1/me/email_addresses, /phone_numbers and /web3_wallets, "
+    "and methods on their items); the mock's 405 Allow header truthfully lists the methods it "
+    "serves",
 }
 
 

@@ -77,6 +77,36 @@ def test_sign_in_with_password_then_sign_out(clerk_page: Any, site: Browserside)
     assert signed_out == {"user": None, "session": None}
 
 
+def test_user_update_changes_the_profile_through_patch_me(
+    clerk_page: Any, site: Browserside
+) -> None:
+    """``user.update()`` is ``POST /v1/me?_method=PATCH``; a taken username is Clerk's error."""
+    _seed(site, "upd@example.com", password=PASSWORD, first_name="Pat")
+    _seed(site, "other.upd@example.com", username="taken_name")
+    result = run_in_page(
+        clerk_page,
+        """async (password) => {
+            const signIn = await window.Clerk.client.signIn.create({ identifier: 'upd@example.com', password });
+            await window.Clerk.setActive({ session: signIn.createdSessionId });
+            const user = await window.Clerk.user.update({ firstName: 'Grace', username: 'grace_h' });
+            let refused = null;
+            try { await window.Clerk.user.update({ username: 'taken_name' }); }
+            catch (e) { refused = e.errors && e.errors[0].code; }
+            return { name: user.firstName, username: user.username, sdk: window.Clerk.user.firstName, refused };
+        }""",
+        PASSWORD,
+    )
+    assert result == {
+        "name": "Grace",
+        "username": "grace_h",
+        "sdk": "Grace",
+        "refused": "form_identifier_exists",
+    }
+    users = site.admin.get("/__admin/users").json()
+    mine = next(u for u in users["data"] if u["username"] == "grace_h")
+    assert mine["first_name"] == "Grace"
+
+
 def test_a_wrong_password_surfaces_the_mocks_error(clerk_page: Any, site: Browserside) -> None:
     _seed(site, "wren@example.com", password=PASSWORD)
     error = run_in_page(
