@@ -41,3 +41,20 @@ def test_fast_form_parsing_agrees_with_starlette(pieces: list[bytes]) -> None:
         return
     fast = asyncio.run(_body_items(_request(body, _FORM)))
     assert fast == asyncio.run(_starlette(body))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12), st.integers(min_value=0, max_value=1))
+def test_a_query_reads_as_starlettes_query_params_cached_or_not(
+    pieces: list[bytes], long: int
+) -> None:
+    from mock_server.wire.request import _CACHED_QUERY_BYTES, query_of
+
+    # ``long``: padded past the cached size, so both the cached and the direct parse are asked.
+    raw = b"".join(pieces) + (b"&pad=" + b"x" * _CACHED_QUERY_BYTES if long else b"")
+    scope = {"type": "http", "method": "GET", "path": "/", "query_string": raw, "headers": []}
+    request = Request(scope)
+    query = query_of(request)
+    assert list(query.items) == request.query_params.multi_items()
+    assert dict(query.last) == dict(request.query_params)
+    assert query_of(Request(dict(scope))) == query
