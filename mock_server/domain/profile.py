@@ -56,6 +56,9 @@ def update(rt: Runtime, tx: Tx, user: User, params: Params) -> None:
 def _set_username(rt: Runtime, tx: Tx, user: User, value: str) -> None:
     if value == (user.username or ""):
         return
+    if rt.config.attributes.username == "off":
+        # As a sign-up answers a field the instance does not collect.
+        raise FapiError.of("form_param_unknown", param="username")
     if not value:
         if rt.config.attributes.username == "required":
             raise FapiError.of("form_param_nil", param="username")

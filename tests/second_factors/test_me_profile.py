@@ -63,6 +63,15 @@ def test_a_required_username_cannot_be_cleared(make_mock: Callable[..., Mock]) -
     assert b.ok("GET", "/v1/me")["response"]["username"] == "keeper"
 
 
+def test_an_instance_without_usernames_refuses_one(make_mock: Callable[..., Mock]) -> None:
+    mock = make_mock(attributes={"username": "off"})
+    mock.user(email_addresses=["nou@example.com"])
+    b = mock.browser()
+    b.sign_in("nou@example.com")
+    refused = b.call("PATCH", "/v1/me", data={"username": "someone"})
+    assert _errors(refused) == [("form_param_unknown", "username")]
+
+
 def test_only_an_own_verified_email_becomes_primary(mock: Mock) -> None:
     mock.user(email_addresses=["one@example.com", "two@example.com"])
     other = mock.user(email_addresses=["else@example.com"])
