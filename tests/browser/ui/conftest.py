@@ -173,6 +173,24 @@ class UiPage:
         assert self.signed_in_user() == user_id, self.recent()
         return user_id
 
+    def tick(self, checkbox: Any) -> None:
+        """Tick a checkbox of a form that may re-render under the click.
+
+        Seen once in a full CI run on a loaded machine: the sign-up form redrew just as the
+        consent box was clicked, and Playwright reported "Clicking the checkbox did not
+        change its state". A person would click again; so does this, then requires the box
+        to stay ticked.
+        """
+        from playwright.sync_api import Error, expect
+
+        for _ in range(5):
+            try:
+                checkbox.check(timeout=3000)
+                break
+            except Error:
+                self.page.wait_for_timeout(300)
+        expect(checkbox).to_be_checked()
+
     def recent(self, n: int = 25) -> str:
         return "\nrecent page activity:\n" + "\n".join(self.log[-n:])
 

@@ -37,7 +37,7 @@ def test_the_consent_checkbox_on_the_start_form_goes_with_the_sign_up(ui: UiPage
         "href", "https://example.com/terms"
     )
     expect(page.get_by_role("link", name="Privacy Policy")).to_have_count(0)
-    page.get_by_role("checkbox").check()
+    ui.tick(page.get_by_role("checkbox"))
     ui.shoot("start-with-consent")
     with page.expect_request(re.compile(r"/v1/client/sign_ups\?")) as created:
         click_then_code(ui, lambda: press_continue(ui))

@@ -53,7 +53,7 @@ def test_an_invitation_signs_up_after_the_password_and_the_legal_consent(ui: UiP
     consent = page.get_by_role("checkbox")
     expect(page.get_by_role("link", name="Terms of Service")).to_have_attribute("href", TERMS)
     expect(page.get_by_role("link", name="Privacy Policy")).to_have_attribute("href", PRIVACY)
-    consent.check()
+    ui.tick(consent)
     ui.shoot("continue-password-and-consent")
     press_continue(ui)
     user_id = ui.signed_in_user()
