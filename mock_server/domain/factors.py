@@ -30,6 +30,10 @@ def _safe(value: str, shown: str | None, mask: Any) -> str:
     return value if shown is not None and value == shown else str(mask(value))
 
 
+# The email strategies, in the order Clerk lists them.
+_EMAIL = ("email_code", "email_link")
+
+
 def first_factors(
     config: Config, user: User, identifier: str | None = None
 ) -> list[dict[str, Any]]:
@@ -67,9 +71,6 @@ def first_factors(
     if user.passkeys:
         out.extend(passkeys.first_factors(config, user))
     return out
-
-
-_EMAIL = ("email_code", "email_link")
 
 
 def sso_factors(config: Config, user: User) -> list[dict[str, Any]]:
