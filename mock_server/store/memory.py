@@ -10,8 +10,8 @@ across an ``await``, so no other unit can see a row half-changed.
 Earlier versions kept every row as JSON and parsed a private copy on each read, then
 dumped every row read at commit to find the changed ones: about a quarter of a sign-in
 request (``docs/performance.md``). Writing the undo image costs half a parse, and a
-commit now only files its rows. Each row carries its retention deadline, so a sweep looks
-at no entity.
+commit now only files its rows. Each row carries its retention deadline, and the sweep
+finds the rows that are due through an :class:`ExpiryQueue` rather than by looking at all.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from mock_server.clock import Clock
 from mock_server.domain.models import TABLES, Entity
 from mock_server.errors import CommittedFapiError
 from mock_server.store.base import Tx
+from mock_server.store.expiry_queue import ExpiryQueue, Row, Tables
 from mock_server.store.hits import MemoryHitLog
 from mock_server.store.retention import depends_on, expires_at
 
@@ -34,20 +35,12 @@ T = TypeVar("T")
 _DELETED = object()
 
 
-class Row(NamedTuple):
-    entity: Entity
-    # Epoch ms after which the row is dropped (``store/retention.py``); None: kept.
-    expires_at: int | None
-    # (table, id) of the row this one goes with: it is dropped when that one is gone.
-    depends_on: tuple[str, str] | None = None
-
-
 def _row(entity: Entity) -> Row:
     return Row(entity, expires_at(entity), depends_on(entity))
 
 
 class MemoryTx:
-    def __init__(self, tables: dict[str, dict[str, Row]]) -> None:
+    def __init__(self, tables: Tables) -> None:
         self._tables = tables
         self._staged: dict[tuple[str, str], Any] = {}
         # The stored row and its JSON before this unit, for each row it read.
@@ -85,12 +78,22 @@ class MemoryTx:
                 if found is not None:
                     yield found
 
-    def commit(self) -> None:
+    def commit(self, queue: ExpiryQueue) -> None:
+        tables = self._tables
+        filed: list[Row] = []
         for (table, id_), value in self._staged.items():
+            rows = tables[table]
             if value is _DELETED:
-                self._tables[table].pop(id_, None)
+                if rows.pop(id_, None) is not None:
+                    queue.removed((table, id_))
             else:
-                self._tables[table][id_] = _row(value)
+                row = _row(value)
+                queue.filed(table, id_, rows.get(id_), row)
+                rows[id_] = row
+                if row.depends_on is not None:
+                    filed.append(row)
+        for row in filed:
+            queue.orphaned(row, tables)
 
     def rollback(self) -> None:
         """Put back every row this unit read, as it was: it may have been changed in place."""
@@ -123,7 +126,8 @@ class MemoryStore:
     def __init__(self, sweep_every: int = 2000, *, settle_gc: bool = False) -> None:
         self._settle_gc = settle_gc
         self._lock = threading.RLock()
-        self._tables: dict[str, dict[str, Row]] = {name: {} for name in TABLES}
+        self._tables: Tables = {name: {} for name in TABLES}
+        self._queue = ExpiryQueue()
         self._clock: Clock = Clock()
         self._sweep_every = sweep_every
         self._commits = 0
@@ -151,37 +155,16 @@ class MemoryStore:
             return result
 
     def _commit(self, tx: MemoryTx) -> None:
-        tx.commit()
+        tx.commit(self._queue)
         self._commits += 1
         if self._sweep_every and self._commits % self._sweep_every == 0:
             self.sweep()
 
     def sweep(self) -> int:
         """Drop every entity whose retention (``store/retention.py``) has passed, then
-        the rows that only went with one of them."""
-        now = self._clock.now_ms()
-        dropped = 0
+        the rows that only went with one of them (:class:`ExpiryQueue` finds them)."""
         with self._lock:
-            for rows in self._tables.values():
-                dead = [
-                    key
-                    for key, row in rows.items()
-                    if row.expires_at is not None and row.expires_at <= now
-                ]
-                for key in dead:
-                    del rows[key]
-                dropped += len(dead)
-            tables = self._tables
-            for rows in tables.values():
-                orphans = [
-                    key
-                    for key, row in rows.items()
-                    if row.depends_on is not None
-                    and row.depends_on[1] not in tables[row.depends_on[0]]
-                ]
-                for key in orphans:
-                    del rows[key]
-                dropped += len(orphans)
+            dropped = self._queue.sweep(self._clock.now_ms(), self._tables)
             if self._settle_gc:
                 _settle()
         return dropped
@@ -195,7 +178,7 @@ class MemoryStore:
 
     def load(self, data: dict[str, Any]) -> None:
         """Replace the state with an export; validated whole before anything changes."""
-        tables: dict[str, dict[str, Row]] = {name: {} for name in TABLES}
+        tables: Tables = {name: {} for name in TABLES}
         for name, rows in data.items():
             if name not in TABLES:
                 raise ValueError(f"unknown table {name!r} in state")
@@ -205,12 +188,16 @@ class MemoryStore:
             for row in rows:
                 entity = model.model_validate(row)
                 tables[name][entity.id] = _row(entity)
+        queue = ExpiryQueue()
+        queue.rebuild(tables)
         with self._lock:
             self._tables = tables
+            self._queue = queue
 
     def reset(self) -> None:
         with self._lock:
             self._tables = {name: {} for name in TABLES}
+            self._queue = ExpiryQueue()
 
     def count(self, kind: type[Entity]) -> int:
         return len(self._tables[kind.table])
