@@ -1,13 +1,19 @@
 """A Redis store, so several workers or hosts share one consistent state.
 
-Each entity is one key (``<ns>:<table>:<id>``, pydantic JSON) and each table keeps a set
-of its ids for scans. A unit of work is optimistic: every key it reads is ``WATCH`` ed,
-its writes go out in one ``MULTI``/``EXEC``, and if another worker changed a watched key
-in between, the whole unit runs again on fresh data. So a code can be used once across
+Each entity is one key (``<ns>:<table>:<id>``, pydantic JSON) and each table keeps an
+index of its ids for scans (``<ns>:_ids:<table>``, a sorted set scored by each row's
+retention deadline, so the ids of rows past it are pruned instead of piling up).
+
+A unit of work is optimistic: every key it reads is ``WATCH`` ed, its writes go out in
+one ``MULTI``/``EXEC``, and if another worker changed a watched key in between, the
+whole unit runs again on fresh data. So a code can be used once across
 workers: the second attempt re-reads the verification, finds it verified, and fails.
 
-Entities that Clerk abandons (sign-ins, sign-ups, sessions, outbox messages) get a TTL,
-so a long-running shared mock does not grow without bound.
+Entities that Clerk abandons (sign-ins, sign-ups, sessions, outbox messages, idle
+clients) get a TTL, so a long-running shared mock does not grow without bound. A row
+that only goes with another (``retention.depends_on``: a client's token row) follows
+that row's TTL, through a set of its dependants kept beside it (``<ns>:_deps:...``),
+and goes when it is deleted.
 """
 
 from __future__ import annotations
@@ -23,17 +29,60 @@ from mock_server.clock import Clock
 from mock_server.domain.models import TABLES, Entity
 from mock_server.errors import CommittedFapiError
 from mock_server.store.base import Tx
-from mock_server.store.retention import expires_at
+from mock_server.store.retention import DEPENDED_ON, depends_on, expires_at
 
 E = TypeVar("E", bound=Entity)
 T = TypeVar("T")
 
 _DELETED = object()
 MAX_RETRIES = 64
+# An index score for rows kept for good.
+_FOREVER = "+inf"
+
+# A dependant row takes its target's TTL (or goes, if the target is gone), and joins the
+# target's set of dependants. KEYS: dependant, target, the target's dependants set.
+_FOLLOW = """
+local ttl = redis.call('PTTL', KEYS[2])
+redis.call('SADD', KEYS[3], KEYS[1])
+if ttl == -2 then
+  redis.call('PEXPIRE', KEYS[1], 1000)
+elseif ttl == -1 then
+  redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[3])
+else
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
+end
+"""
+# A target was written with a TTL (ARGV[1] ms; 0: none) or deleted (ARGV[1] = -1): its
+# dependants follow. KEYS: the target's dependants set.
+_LEAD = """
+local ttl = tonumber(ARGV[1])
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if ttl < 0 then redis.call('DEL', key)
+  elseif ttl == 0 then redis.call('PERSIST', key)
+  else redis.call('PEXPIRE', key, ttl) end
+end
+if ttl < 0 then redis.call('DEL', KEYS[1])
+elseif ttl == 0 then redis.call('PERSIST', KEYS[1])
+else redis.call('PEXPIRE', KEYS[1], ttl) end
+"""
 
 
 class ContentionError(RuntimeError):
     """A unit of work lost the optimistic race too many times in a row."""
+
+
+def index_key(namespace: str, table: str) -> str:
+    return f"{namespace}:_ids:{table}"
+
+
+class Scripts:
+    """The store's Lua scripts, registered once per connection pool."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.follow = client.register_script(_FOLLOW)
+        self.lead = client.register_script(_LEAD)
 
 
 class RedisTx:
@@ -50,6 +99,10 @@ class RedisTx:
 
     def _key(self, table: str, id_: str) -> str:
         return f"{self._ns}:{table}:{id_}"
+
+    def _deps(self, table: str, id_: str) -> str:
+        """The set of the keys of the rows that go with this one."""
+        return f"{self._ns}:_deps:{table}:{id_}"
 
     def _watch(self, key: str) -> None:
         if key not in self._watched:
@@ -78,9 +131,10 @@ class RedisTx:
         self._staged[(kind.table, id_)] = _DELETED
 
     def scan(self, kind: type[E]) -> Iterator[E]:
-        index = f"{self._ns}:{kind.table}"
+        index = index_key(self._ns, kind.table)
         self._watch(index)
-        ids = sorted(m.decode() if isinstance(m, bytes) else m for m in self._pipe.smembers(index))
+        members = self._pipe.zrange(index, 0, -1)
+        ids: list[str] = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
         seen: set[str] = set()
         for (table, id_), staged in list(self._staged.items()):
             if table == kind.table:
@@ -94,23 +148,46 @@ class RedisTx:
             if found is not None:
                 yield found
 
-    def queue_writes(self, pipe: Pipeline, now_ms: int) -> None:
+    def queue_writes(self, pipe: Pipeline, scripts: Scripts, now_ms: int) -> None:
+        """Every changed row, then each dependant's TTL from its target, then each
+        target's dependants from its new TTL: the scripts read what the writes set."""
+        follow: list[tuple[str, tuple[str, str]]] = []
+        lead: list[tuple[str, str, int]] = []
+        pruned: set[str] = set()
         for (table, id_), value in self._staged.items():
             key = self._key(table, id_)
-            index = f"{self._ns}:{table}"
+            index = index_key(self._ns, table)
             if value is _DELETED:
                 pipe.delete(key)
-                pipe.srem(index, id_)
+                pipe.zrem(index, id_)
+                if table in DEPENDED_ON:
+                    lead.append((table, id_, -1))
                 continue
             text = value.model_dump_json()
             if text == self._read.get((table, id_)):
                 continue
             pipe.set(key, text)
-            pipe.sadd(index, id_)
             deadline = expires_at(value)
+            ttl = 0
             if deadline is not None:
                 # Relative to the mock's clock, which may run ahead of (or behind) Redis's.
-                pipe.pexpire(key, max(deadline - now_ms, 1000))
+                ttl = max(deadline - now_ms, 1000)
+                pipe.pexpire(key, ttl)
+            # Scored by when the key goes, on the mock's clock; ids scored before now
+            # are pruned, once per table a unit writes, so the index holds live rows.
+            pipe.zadd(index, {id_: _FOREVER if deadline is None else now_ms + ttl})
+            if index not in pruned:
+                pipe.zremrangebyscore(index, "-inf", f"({now_ms}")
+                pruned.add(index)
+            if table in DEPENDED_ON:
+                lead.append((table, id_, ttl))
+            target = depends_on(value)
+            if target is not None:
+                follow.append((key, target))
+        for key, (table, id_) in follow:
+            scripts.follow(keys=[key, self._key(table, id_), self._deps(table, id_)], client=pipe)
+        for table, id_, ttl in lead:
+            scripts.lead(keys=[self._deps(table, id_)], args=[ttl], client=pipe)
 
 
 class RedisStore:
@@ -118,6 +195,7 @@ class RedisStore:
         self.url = url
         self.namespace = namespace
         self.redis = redis.Redis.from_url(url)
+        self.scripts = Scripts(self.redis)
         self.clock: Clock = Clock()
 
     def bind(self, clock: Clock) -> Clock:
@@ -147,7 +225,7 @@ class RedisStore:
                     committed = exc
                 try:
                     pipe.multi()
-                    tx.queue_writes(pipe, self.clock.now_ms())
+                    tx.queue_writes(pipe, self.scripts, self.clock.now_ms())
                     pipe.execute()
                 except redis.WatchError:
                     continue
@@ -193,7 +271,11 @@ class RedisStore:
             self.redis.delete(*keys[start : start + 500])
 
     def count(self, kind: type[Entity]) -> int:
-        return int(self.redis.scard(f"{self.namespace}:{kind.table}"))
+        index = index_key(self.namespace, kind.table)
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(index, "-inf", f"({self.clock.now_ms()}")
+            pipe.zcard(index)
+            return int(pipe.execute()[1])
 
 
 class RedisClock(Clock):

@@ -48,6 +48,10 @@ def expires_at(entity: Entity) -> int | None:
 CLIENT_TOKEN_KIND = "client_token"
 
 
+# The tables whose rows others go with (``depends_on``'s targets).
+DEPENDED_ON = frozenset({Client.table})
+
+
 def depends_on(entity: Entity) -> tuple[str, str] | None:
     """The (table, id) of the row without which this one is useless, if any."""
     if isinstance(entity, Pointer) and entity.kind == CLIENT_TOKEN_KIND and entity.target:
