@@ -37,7 +37,7 @@ _EMAIL = ("email_code", "email_link")
 def first_factors(
     config: Config, user: User, identifier: str | None = None
 ) -> list[dict[str, Any]]:
-    if identifier is not None and "@" in identifier:
+    if identifier is not None and "@" in identifier and _active_connections(config):
         enforced = enterprise_factors(config, {identifier.rsplit("@", 1)[1].lower()})
         if enforced:
             return enforced

@@ -316,8 +316,12 @@ class Ticket(Entity):
 
 
 class Pointer(Entity):
-    """An index row: ``id`` is the key (a token, an identifier), ``target`` the id it names."""
+    """An index row: ``id`` is the key (a token, an identifier), ``target`` the id it names.
 
+    Frozen: a pointer is replaced, never changed, so the memory store needs no undo image
+    of one (a request resolves two or three)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
     table: ClassVar[str] = "pointers"
     kind: str
     target: str

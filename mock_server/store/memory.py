@@ -55,7 +55,8 @@ class MemoryTx:
         if row is None:
             return None
         entity: E = row.entity  # type: ignore[assignment]
-        self._undo[key] = (row, entity.__pydantic_serializer__.to_json(entity))
+        if not entity.model_config.get("frozen"):
+            self._undo[key] = (row, entity.__pydantic_serializer__.to_json(entity))
         self._staged[key] = entity
         return entity
 

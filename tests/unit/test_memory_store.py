@@ -205,3 +205,23 @@ def test_entities_hold_no_reference_cycles_so_a_frozen_one_is_still_freed() -> N
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_pointers_are_replaced_never_changed_so_a_failed_unit_keeps_the_old_one() -> None:
+    """The store takes no undo image of a frozen row: nothing can change it in place."""
+    import pydantic
+
+    store = MemoryStore()
+    store.transact(lambda tx: point(tx, "client_token", "tok_a", "client_a"))
+
+    def fail(tx: Tx) -> None:
+        row = tx.get(Pointer, "client_token:tok_a")
+        assert row is not None
+        with pytest.raises(pydantic.ValidationError):
+            row.target = "client_b"
+        point(tx, "client_token", "tok_a", "client_b")
+        raise FapiError.of("form_param_missing", param="identifier")
+
+    with pytest.raises(FapiError):
+        store.transact(fail)
+    assert store.transact(lambda tx: resolve(tx, "client_token", "tok_a")) == "client_a"
