@@ -159,6 +159,27 @@ class Sample:
     per_second: float
     p50_ms: float
     p99_ms: float
+    # The server's CPU time (user + system, all its processes) per request; None where
+    # /proc cannot tell.
+    cpu_us: float | None = None
+
+
+_TICK_US = 1e6 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.0
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """User + system CPU ticks of ``pid`` and its descendants (uvicorn's workers)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total = int(fields[11]) + int(fields[12])
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                for child in children.read().split():
+                    total += cpu_ticks(int(child)) or 0
+    except (OSError, IndexError, ValueError):
+        return None
+    return total
 
 
 def wrk(
@@ -169,6 +190,7 @@ def wrk(
     script: str | None = None,
     per_unit: int = 1,
     headers: tuple[str, ...] = (),
+    pid: int | None = None,
 ) -> Sample:
     threads = connections if script else min(2, connections)
     cmd = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s"]
@@ -176,14 +198,22 @@ def wrk(
         cmd += ["-H", header]
     if script:
         cmd += ["-s", str(HERE / "wrk" / script)]
+    before = cpu_ticks(pid) if pid else None
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    after = cpu_ticks(pid) if pid else None
+    served = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    cpu_us = (
+        (after - before) * _TICK_US / served
+        if before is not None and after is not None and served
+        else None
+    )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         print(f"  warning: {url}: {non2xx.group(1)} non-2xx answers", file=sys.stderr)
-    return Sample(rps / per_unit, p50, p99)
+    return Sample(rps / per_unit, p50, p99, cpu_us)
 
 
 @dataclass
@@ -193,14 +223,21 @@ class Row:
     requests_per_unit: int = 1
     samples: list[Sample] = field(default_factory=list)
     ratios: list[float] = field(default_factory=list)
+    # The ceiling's server CPU per request over this row's: the same ratio, measured on
+    # the server alone, so wrk sharing the cores moves it less.
+    cpu_ratios: list[float] = field(default_factory=list)
 
 
 def _rows_for(label: str, server: Server, d: int, c: int, fc: int) -> list[Row]:
+    pid = server.proc.pid
+
     def get(path: str, *headers: str) -> Callable[[], Sample]:
-        return lambda: wrk(server.base + path, duration=d, connections=c, headers=headers)
+        return lambda: wrk(server.base + path, duration=d, connections=c, headers=headers, pid=pid)
 
     def flow(script: str) -> Callable[[], Sample]:
-        return lambda: wrk(server.base, duration=d, connections=fc, script=script, per_unit=3)
+        return lambda: wrk(
+            server.base, duration=d, connections=fc, script=script, per_unit=3, pid=pid
+        )
 
     return [
         Row(f"{label} GET /v1/client", get("/v1/client")),
@@ -255,13 +292,14 @@ def main() -> None:
         try:
             ceiling = start_ceiling()
             servers.append(ceiling)
+            ceiling_pid = ceiling.proc.pid
             ceiling_row = Row(
                 "ceiling: bare Starlette JSON",
-                lambda: wrk(ceiling.base + "/ceiling", duration=d, connections=c),
+                lambda: wrk(ceiling.base + "/ceiling", duration=d, connections=c, pid=ceiling_pid),
             )
             ceiling_flow_row = Row(
                 "ceiling (flow concurrency)",
-                lambda: wrk(ceiling.base + "/ceiling", duration=d, connections=fc),
+                lambda: wrk(ceiling.base + "/ceiling", duration=d, connections=fc, pid=ceiling_pid),
             )
             groups: list[list[Row]] = []
             mock = start_mock(config)
@@ -294,12 +332,16 @@ def main() -> None:
                 for row in rows:
                     sample = row.run()
                     row.samples.append(sample)
-                    base_rate = (
+                    ceiling_now = (
                         ceiling_flow_row.samples[-1]
                         if row.requests_per_unit > 1
                         else ceiling_row.samples[-1]
-                    ).per_second
-                    row.ratios.append(sample.per_second * row.requests_per_unit / base_rate)
+                    )
+                    row.ratios.append(
+                        sample.per_second * row.requests_per_unit / ceiling_now.per_second
+                    )
+                    if sample.cpu_us and ceiling_now.cpu_us:
+                        row.cpu_ratios.append(ceiling_now.cpu_us / sample.cpu_us)
         finally:
             for server in servers:
                 server.stop()
@@ -314,17 +356,29 @@ def main() -> None:
 
 
 def _report(rows: list[Row], *, rounds: int, duration: int) -> None:
-    print(f"\n{'target':52} {'per s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs ceiling':>11}")
+    print(
+        f"\n{'target':52} {'per s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs ceiling':>11}"
+        f" {'cpu us/req':>11} {'cpu vs ceiling':>15}"
+    )
     for row in rows:
         rate = statistics.median(s.per_second for s in row.samples)
         p50 = statistics.median(s.p50_ms for s in row.samples)
         p99 = statistics.median(s.p99_ms for s in row.samples)
         ratio = f"{statistics.median(row.ratios):>10.0%}" if row.ratios else f"{'100%':>10}"
+        cpus = [s.cpu_us for s in row.samples if s.cpu_us is not None]
+        cpu = f"{statistics.median(cpus):>11.0f}" if cpus else f"{'-':>11}"
+        if row.cpu_ratios:
+            cpu_ratio = f"{statistics.median(row.cpu_ratios):>15.0%}"
+        else:
+            cpu_ratio = f"{'100%' if cpus and not row.ratios else '-':>15}"
         unit = "flows" if row.requests_per_unit > 1 else "req"
-        print(f"{row.name:52} {rate:>8.0f} {unit:<5}{p50:>7.2f} {p99:>8.2f} {ratio}")
+        print(
+            f"{row.name:52} {rate:>8.0f} {unit:<5}{p50:>7.2f} {p99:>8.2f} {ratio} {cpu} {cpu_ratio}"
+        )
     print(
         f"\n(medians of {rounds} rounds of {duration} s per row; flows count 3 requests and "
-        f"compare with the ceiling at the flow concurrency; cores: {os.cpu_count()})"
+        f"compare with the ceiling at the flow concurrency; cores: {os.cpu_count()}; cpu: the "
+        "server's user + system time per request, all its processes)"
     )
 
 
