@@ -109,14 +109,35 @@ class RedisTx:
             self._pipe.watch(key)  # type: ignore[no-untyped-call]
             self._watched.add(key)
 
+    def _watch_get(self, key: str) -> bytes | None:
+        """``WATCH key`` then ``GET key``, in one round trip once the unit has its
+        connection: a signed-in request reads four or five rows, and each round trip
+        costs the worker ~200 us of CPU in system calls (``docs/performance.md``)."""
+        conn = self._pipe.connection
+        if conn is None or key in self._watched:
+            self._watch(key)
+            value = self._pipe.get(key)
+            return value.encode() if isinstance(value, str) else value
+        self._watched.add(key)
+        try:
+            packed = conn.pack_commands([("WATCH", key), ("GET", key)])  # type: ignore[no-untyped-call]
+            conn.send_packed_command(packed)  # type: ignore[no-untyped-call]
+            conn.read_response()
+            found = conn.read_response()
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            # As redis-py does for a command sent while watching: the watch is lost,
+            # so the unit runs again (``transact`` retries on WatchError).
+            conn.disconnect()  # type: ignore[no-untyped-call]
+            raise redis.WatchError("connection lost while watching") from exc
+        return found.encode() if isinstance(found, str) else found
+
     def get(self, kind: type[E], id_: str) -> E | None:
         table_key = (kind.table, id_)
         if table_key in self._staged:
             staged = self._staged[table_key]
             return None if staged is _DELETED else staged
         key = self._key(kind.table, id_)
-        self._watch(key)
-        raw = self._pipe.get(key)
+        raw = self._watch_get(key)
         if raw is None:
             return None
         entity = kind.model_validate_json(raw)
@@ -223,6 +244,8 @@ class RedisStore:
                     result = fn(tx)
                 except CommittedFapiError as exc:
                     committed = exc
+                except redis.WatchError:
+                    continue  # the connection went while reading: run it again
                 try:
                     pipe.multi()
                     tx.queue_writes(pipe, self.scripts, self.clock.now_ms())
