@@ -39,6 +39,9 @@ MAX_RETRIES = 64
 # An index score for rows kept for good.
 _FOREVER = "+inf"
 
+# Sent whole (EVAL, not EVALSHA): Redis caches the compiled script by its hash, and a
+# registered script would cost every unit a SCRIPT EXISTS round trip before its MULTI.
+
 # A dependant row takes its target's TTL (or goes, if the target is gone), and joins the
 # target's set of dependants. KEYS: dependant, target, the target's dependants set.
 _FOLLOW = """
@@ -75,14 +78,6 @@ class ContentionError(RuntimeError):
 
 def index_key(namespace: str, table: str) -> str:
     return f"{namespace}:_ids:{table}"
-
-
-class Scripts:
-    """The store's Lua scripts, registered once per connection pool."""
-
-    def __init__(self, client: redis.Redis) -> None:
-        self.follow = client.register_script(_FOLLOW)
-        self.lead = client.register_script(_LEAD)
 
 
 class RedisTx:
@@ -169,7 +164,7 @@ class RedisTx:
             if found is not None:
                 yield found
 
-    def queue_writes(self, pipe: Pipeline, scripts: Scripts, now_ms: int) -> None:
+    def queue_writes(self, pipe: Pipeline, now_ms: int) -> None:
         """Every changed row, then each dependant's TTL from its target, then each
         target's dependants from its new TTL: the scripts read what the writes set."""
         follow: list[tuple[str, tuple[str, str]]] = []
@@ -206,9 +201,9 @@ class RedisTx:
             if target is not None:
                 follow.append((key, target))
         for key, (table, id_) in follow:
-            scripts.follow(keys=[key, self._key(table, id_), self._deps(table, id_)], client=pipe)
+            pipe.eval(_FOLLOW, 3, key, self._key(table, id_), self._deps(table, id_))
         for table, id_, ttl in lead:
-            scripts.lead(keys=[self._deps(table, id_)], args=[ttl], client=pipe)
+            pipe.eval(_LEAD, 1, self._deps(table, id_), ttl)
 
 
 class RedisStore:
@@ -216,7 +211,6 @@ class RedisStore:
         self.url = url
         self.namespace = namespace
         self.redis = redis.Redis.from_url(url)
-        self.scripts = Scripts(self.redis)
         self.clock: Clock = Clock()
 
     def bind(self, clock: Clock) -> Clock:
@@ -248,7 +242,7 @@ class RedisStore:
                     continue  # the connection went while reading: run it again
                 try:
                     pipe.multi()
-                    tx.queue_writes(pipe, self.scripts, self.clock.now_ms())
+                    tx.queue_writes(pipe, self.clock.now_ms())
                     pipe.execute()
                 except redis.WatchError:
                     continue
