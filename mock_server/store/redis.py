@@ -1,8 +1,8 @@
 """A Redis store, so several workers or hosts share one consistent state.
 
 Each entity is one key (``<ns>:<table>:<id>``, pydantic JSON) and each table keeps an
-index of its ids for scans (``<ns>:_ids:<table>``, a sorted set scored by each row's
-retention deadline, so the ids of rows past it are pruned instead of piling up).
+index of its ids for scans (``<ns>:_ids:<table>``, a sorted set scored by when each
+row's key expires, so the ids of expired rows are pruned instead of piling up).
 
 A unit of work is optimistic: every key it reads is ``WATCH`` ed, its writes go out in
 one ``MULTI``/``EXEC``, and if another worker changed a watched key in between, the
