@@ -149,22 +149,18 @@ def remove(rt: Runtime, tx: Tx, user: User, ident: Ident) -> None:
         user.email_addresses = [e for e in user.email_addresses if e.id != ident.id]
         if user.primary_email_address_id == ident.id:
             user.primary_email_address_id = next(
-                (e.id for e in user.email_addresses if _verified(e)), None
+                (e.id for e in user.email_addresses if verification.is_verified(e)), None
             )
     else:
         user.phone_numbers = [p for p in user.phone_numbers if p.id != ident.id]
         if user.primary_phone_number_id == ident.id:
             user.primary_phone_number_id = next(
-                (p.id for p in user.phone_numbers if _verified(p)), None
+                (p.id for p in user.phone_numbers if verification.is_verified(p)), None
             )
         if not user.has_second_factor:
             user.backup_codes = []
     users.index_user(tx, user)
     user.updated_at = rt.now()
-
-
-def _verified(ident: Ident) -> bool:
-    return ident.verification is not None and ident.verification.status == "verified"
 
 
 def update_phone(rt: Runtime, tx: Tx, user: User, phone: PhoneNumber, params: Params) -> None:
@@ -173,7 +169,7 @@ def update_phone(rt: Runtime, tx: Tx, user: User, phone: PhoneNumber, params: Pa
     default = params.get("default_second_factor")
     if reserve is not None:
         wanted = params.flag("reserved_for_second_factor")
-        if wanted and not _verified(phone):
+        if wanted and not verification.is_verified(phone):
             raise FapiError.of("verification_missing")
         phone.reserved_for_second_factor = wanted
         if not wanted:

@@ -19,10 +19,7 @@ from mock_server.config import Config
 from mock_server.domain import passkeys, wallets
 from mock_server.domain.identifiers import mask_email, mask_phone
 from mock_server.domain.models import EmailAddress, PhoneNumber, User
-
-
-def _verified(ident: EmailAddress | PhoneNumber) -> bool:
-    return ident.verification is not None and ident.verification.status == "verified"
+from mock_server.domain.verification import is_verified
 
 
 def _safe(value: str, shown: str | None, mask: Any) -> str:
@@ -48,8 +45,8 @@ def first_factors(
     out: list[dict[str, Any]] = []
     if has_password and "password" in enabled:
         out.append({"strategy": "password"})
-    emails = [e for e in user.email_addresses if _verified(e)]
-    phones = [p for p in user.phone_numbers if _verified(p)]
+    emails = [e for e in user.email_addresses if is_verified(e)]
+    phones = [p for p in user.phone_numbers if is_verified(p)]
     # Clerk's order: email code, email link, phone code, then the reset strategies.
     for strategy in _EMAIL:
         if strategy in enabled:
@@ -78,16 +75,14 @@ def sso_factors(config: Config, user: User) -> list[dict[str, Any]]:
     ``enterprise_sso`` when an email's domain has an enterprise connection."""
     out: list[dict[str, Any]] = []
     if user.external_accounts:
-        linked = [
-            a
-            for a in user.external_accounts
-            if a.verification is not None and a.verification.status == "verified"
-        ]
+        linked = [a for a in user.external_accounts if is_verified(a)]
         for provider in dict.fromkeys(a.provider for a in linked):
             if provider.removeprefix("oauth_") in config.oauth.providers:
                 out.append({"strategy": provider})
     if _active_connections(config):
-        domains = {e.email_address.rsplit("@", 1)[-1] for e in user.email_addresses if _verified(e)}
+        domains = {
+            e.email_address.rsplit("@", 1)[-1] for e in user.email_addresses if is_verified(e)
+        }
         out.extend(enterprise_factors(config, domains))
     return out
 
@@ -139,14 +134,14 @@ def second_factors(config: Config, user: User) -> list[dict[str, Any]]:
         out.append({"strategy": "totp"})
     if enabled("phone_code"):
         for phone in user.phone_numbers:
-            if phone.reserved_for_second_factor and _verified(phone):
+            if phone.reserved_for_second_factor and is_verified(phone):
                 factor = _phone_factor("phone_code", phone, user, None)
                 factor["default"] = phone.default_second_factor
                 out.append(factor)
     if enabled("email_code"):
         # Clerk's spec lets email_code prove a sign-in's second factor when enabled.
         for email in user.email_addresses:
-            if _verified(email):
+            if is_verified(email):
                 out.append(_email_factor("email_code", email, user, None))
     if user.backup_codes and enabled("backup_code"):
         out.append({"strategy": "backup_code"})

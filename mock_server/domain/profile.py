@@ -12,9 +12,10 @@ in by an address nobody proved is what primaries exist to prevent.
 
 from __future__ import annotations
 
-from mock_server.domain import users, wallets
+from mock_server.domain import users
 from mock_server.domain.models import EmailAddress, PhoneNumber, User, Web3Wallet
 from mock_server.domain.sign_up import identifier_problem
+from mock_server.domain.verification import is_verified
 from mock_server.errors import FapiError, not_found
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
@@ -77,11 +78,6 @@ def _own(
     param = "primary_" + kind.replace(" ", "_") + "_id"
     if found is None:
         raise not_found(kind, sent[param])
-    verified = (
-        wallets.is_verified(found)
-        if isinstance(found, Web3Wallet)
-        else found.verification is not None and found.verification.status == "verified"
-    )
-    if not verified:
+    if not is_verified(found):
         raise FapiError.of("verification_missing")
     return found

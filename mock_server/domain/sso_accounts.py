@@ -23,6 +23,7 @@ from mock_server.domain.models import (
     User,
     Verification,
 )
+from mock_server.domain.verification import is_verified
 from mock_server.errors import FapiError, error_item
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx, point, resolve
@@ -53,7 +54,7 @@ def find_user(tx: Tx, identity: Identity) -> User | None:
         return None
     wanted = identifiers.normalize_email(str(email))
     for e in user.email_addresses:
-        if e.email_address == wanted and e.verification and e.verification.status == "verified":
+        if e.email_address == wanted and is_verified(e):
             return user
     return None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from mock_server.domain import reverification, sso_accounts
 from mock_server.domain.factors import find_factor
 from mock_server.domain.models import Client, Session, User
+from mock_server.domain.verification import is_verified
 from mock_server.errors import FapiError, error_item
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
@@ -21,8 +22,10 @@ from mock_server.wire.request import Params
 
 def _sso_email(rt: Runtime, user: User) -> str | None:
     for email in user.email_addresses:
-        verified = email.verification is not None and email.verification.status == "verified"
-        if verified and saml.connection_for_email(rt.config, email.email_address) is not None:
+        if (
+            is_verified(email)
+            and saml.connection_for_email(rt.config, email.email_address) is not None
+        ):
             return email.email_address
     return None
 

@@ -11,10 +11,25 @@ The rules a careful server keeps, in one place for every strategy that sends a s
 from __future__ import annotations
 
 import hmac
+from typing import Protocol
 
 from mock_server.domain.models import Verification
 from mock_server.errors import CommittedFapiError, FapiError
 from mock_server.runtime import Runtime
+
+
+class _Proven(Protocol):
+    """An identification that carries its verification: an email address, a phone
+    number, a web3 wallet, an external account."""
+
+    @property
+    def verification(self) -> Verification | None: ...
+
+
+def is_verified(identification: _Proven) -> bool:
+    """Someone proved it: the one test every rule about verified identifications uses."""
+    found = identification.verification
+    return found is not None and found.status == "verified"
 
 
 def issue(

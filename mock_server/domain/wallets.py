@@ -13,6 +13,7 @@ from typing import Any
 from mock_server.config import Config
 from mock_server.domain import users, web3
 from mock_server.domain.models import SignUp, User, Web3Wallet
+from mock_server.domain.verification import is_verified
 from mock_server.errors import ErrorItem, FapiError, error_item, not_found
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx, point, resolve, unpoint
@@ -36,10 +37,6 @@ def index(tx: Tx, wallet: Web3Wallet, user_id: str) -> None:
 
 def unindex(tx: Tx, wallet: Web3Wallet) -> None:
     unpoint(tx, INDEX, _key(wallet.web3_wallet))
-
-
-def is_verified(wallet: Web3Wallet) -> bool:
-    return wallet.verification is not None and wallet.verification.status == "verified"
 
 
 def first_factors(config: Config, user: User) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.domain import wallets, web3
+from mock_server.domain import verification, web3
 from mock_server.domain.models import Verification
 from mock_server.errors import FapiError
 from mock_server.strategies.base import FactorFlow
@@ -32,7 +32,7 @@ class Web3SignatureStrategy:
         wallet = user.wallet(wallet_id) if user is not None and wallet_id else None
         if (
             wallet is None
-            or not wallets.is_verified(wallet)
+            or not verification.is_verified(wallet)
             or strategy not in web3.enabled_strategies(flow.rt.config, wallet.web3_wallet)
         ):
             raise FapiError.of("strategy_for_user_invalid", param="strategy")
