@@ -13,7 +13,8 @@ requests each; their ratio counts requests, against the ceiling at the same conc
 ``--baseline`` adds the same rows for the mock served from another source tree (e.g.
 the main branch), interleaved with this one: before and after in one run. ``--redis``
 adds the mock on a Redis store (``redis-server`` on a free port) with one and with two
-workers, and the memory store's one worker is the row to compare them with.
+workers, and the memory store's one worker is the row to compare them with; with
+``--baseline`` too, the baseline on Redis with one worker as well.
 
 Not a test: figures depend on the machine; the ratios are what to compare.
 """
@@ -323,6 +324,12 @@ def main() -> None:
                     servers.append(server)
                     label = f"redis x{workers} worker{'s' if workers > 1 else ''}"
                     groups.append(_rows_for(label, server, d, c, fc))
+                if args.baseline:
+                    # The baseline's store on one worker, beside this one's: database 3.
+                    url = f"redis://127.0.0.1:{redis[1]}/3"
+                    server = start_mock(config, "--store", url, source=args.baseline.resolve())
+                    servers.append(server)
+                    groups.append(_rows_for("baseline redis x1 worker", server, d, c, fc))
             # Interleave the groups row by row: "mock GET /v1/client" next to its baseline.
             rows = [row for same in zip(*groups, strict=True) for row in same]
             for number in range(args.rounds):

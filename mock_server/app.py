@@ -78,10 +78,14 @@ class MockState:
         self.runtime.rng.fork(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
 
     def record(self, scope: Scope, status: int) -> None:
-        """One journal entry: the method and path as sent, the status answered (0: none)."""
+        """One journal entry: the method and path as sent, the status answered (0: none).
+
+        Stamped by the clock as this worker last saw it: on a shared clock, looking again
+        would cost a request that read no state (``GET /v1/environment``) its only round
+        trip to Redis."""
         self.journal.append(
             JournalEntry(
-                at=self.runtime.clock.now_ms(),
+                at=self.runtime.clock.last_ms(),
                 method=scope["method"],
                 path=scope["path"],
                 status=status,

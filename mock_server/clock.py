@@ -17,10 +17,16 @@ class Clock:
     offset_ms: int = 0
     frozen_at_ms: int | None = None
 
-    def now_ms(self) -> int:
+    def last_ms(self) -> int:
+        """Now, by this process's copy of the clock, without looking for changes made
+        elsewhere: for stamps that can lag a clock move (the request journal). A shared
+        clock (``store.redis.RedisClock``) costs a round trip to look."""
         if self.frozen_at_ms is not None:
             return self.frozen_at_ms
         return int(time.time() * 1000) + self.offset_ms
+
+    # A process-local clock has no elsewhere to look; a shared one overrides this.
+    now_ms = last_ms
 
     def now_s(self) -> float:
         return self.now_ms() / 1000

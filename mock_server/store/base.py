@@ -32,6 +32,13 @@ class Tx(Protocol):
 
     def scan(self, kind: type[E]) -> Iterator[E]: ...
 
+    def prefetch(self, kind: type[Entity], id_: str) -> None:
+        """A hint that this row, and the client behind it (a client's token row leads to
+        the client, then to its sessions, sign-in, sign-up and their users), are about to
+        be read: a store that pays a round trip per read fetches them in one. Reads see
+        the same rows either way."""
+        ...
+
 
 def pointer_key(kind: str, key: str) -> str:
     return f"{kind}:{key}"

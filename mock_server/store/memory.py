@@ -60,6 +60,9 @@ class MemoryTx:
         self._staged[key] = entity
         return entity
 
+    def prefetch(self, kind: type[Entity], id_: str) -> None:
+        """Nothing to do: a read here is a dict lookup."""
+
     def put(self, entity: Entity) -> None:
         self._staged[(entity.table, entity.id)] = entity
 

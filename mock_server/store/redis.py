@@ -4,29 +4,47 @@ Each entity is one key (``<ns>:<table>:<id>``, pydantic JSON) and each table kee
 index of its ids for scans (``<ns>:_ids:<table>``, a sorted set scored by when each
 row's key expires, so the ids of expired rows are pruned instead of piling up).
 
-A unit of work is optimistic: every key it reads is ``WATCH`` ed, its writes go out in
-one ``MULTI``/``EXEC``, and if another worker changed a watched key in between, the
-whole unit runs again on fresh data. So a code can be used once across
-workers: the second attempt re-reads the verification, finds it verified, and fails.
+A unit of work is optimistic, and checked by value: it reads rows with plain ``GET`` s,
+remembering the JSON it saw, and commits with one script (:data:`_COMMIT`) that first
+compares every row it read (and every index it scanned) with what is there now, and
+writes only if nothing changed. Otherwise the whole unit runs again on fresh data. So a
+code can be used once across workers: the second attempt re-reads the verification,
+finds it verified, and fails. Comparing values rather than ``WATCH`` ing keys gives the
+same guarantee (the unit's decisions depend on the values it read, nothing else) at a
+fraction of the commands: ``WATCH``, ``MULTI`` and one command per write each cost the
+worker a redis-py command to pack and a reply to parse (``docs/performance.md``).
 
 Entities that Clerk abandons (sign-ins, sign-ups, sessions, outbox messages, idle
 clients) get a TTL, so a long-running shared mock does not grow without bound. A row
 that only goes with another (``retention.depends_on``: a client's token row) follows
 that row's TTL, through a set of its dependants kept beside it (``<ns>:_deps:...``),
 and goes when it is deleted.
+
+One Redis server (or a primary), not Redis Cluster: a unit's keys span hash slots.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable, Iterator
+from string import Template
 from typing import Any, TypeVar
 
 import redis
-from redis.client import Pipeline
+from redis.connection import AbstractConnection
 
 from mock_server.clock import Clock
-from mock_server.domain.models import TABLES, Entity
+from mock_server.domain.models import (
+    TABLES,
+    Client,
+    Entity,
+    Pointer,
+    Session,
+    SignIn,
+    SignUp,
+    User,
+)
 from mock_server.errors import CommittedFapiError
 from mock_server.store.base import Tx
 from mock_server.store.retention import DEPENDED_ON, depends_on, expires_at
@@ -36,40 +54,142 @@ T = TypeVar("T")
 
 _DELETED = object()
 MAX_RETRIES = 64
+# A unit whose connection drops while it reads runs again, this many times at most.
+_READ_RETRIES = 2
 # An index score for rows kept for good.
 _FOREVER = "+inf"
+# Fields per write record in the commit script's ARGV.
+_WRITE_FIELDS = 8
+# Rows per unit when a whole state is loaded.
+_LOAD_BATCH = 1000
 
-# Sent whole (EVAL, not EVALSHA): Redis caches the compiled script by its hash, and a
-# registered script would cost every unit a SCRIPT EXISTS round trip before its MULTI.
+# The commit of a unit of work, all or nothing.
+#
+# KEYS: the rows the unit read, then the indexes it scanned.
+# ARGV: how many of each; the JSON each row was read as ('' if absent) and the ids each
+# index held (ZRANGE order, space-separated); the mock clock's now (ms); how many writes,
+# and per write: op (S set, D delete), key, JSON, TTL ms (0: none), index, id, index
+# score, and the row's own dependants set ('' if nothing can depend on its table); then,
+# three at a time to the end, the dependant rows written: key, target key, target's
+# dependants set.
+#
+# Returns 0, having changed nothing, if any row or index is not as the unit saw it.
+# Otherwise the writes go in, then each dependant takes its target's TTL (or goes in 1 s
+# if the target is gone) and joins the target's dependants set, then the dependants of
+# every target written take its new TTL (or go, with it, if it was deleted).
+_COMMIT = """
+local nread, nscan = tonumber(ARGV[1]), tonumber(ARGV[2])
+local a = 3
+for i = 1, nread do
+  if (redis.call('GET', KEYS[i]) or '') ~= ARGV[a] then return 0 end
+  a = a + 1
+end
+for i = nread + 1, nread + nscan do
+  if table.concat(redis.call('ZRANGE', KEYS[i], 0, -1), ' ') ~= ARGV[a] then return 0 end
+  a = a + 1
+end
+local now, nwrite = ARGV[a], tonumber(ARGV[a + 1])
+a = a + 2
+local pruned, lead = {}, {}
+for _ = 1, nwrite do
+  local op, key, text, ttl, index, id, score, deps = unpack(ARGV, a, a + 7)
+  a = a + 8
+  if op == 'D' then
+    redis.call('DEL', key)
+    redis.call('ZREM', index, id)
+    if deps ~= '' then lead[#lead + 1] = {deps, -1} end
+  else
+    if ttl == '0' then
+      redis.call('SET', key, text)
+    else
+      redis.call('SET', key, text, 'PX', ttl)
+    end
+    redis.call('ZADD', index, score, id)
+    if not pruned[index] then
+      redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. now)
+      pruned[index] = true
+    end
+    if deps ~= '' then lead[#lead + 1] = {deps, tonumber(ttl)} end
+  end
+end
+while a <= #ARGV do
+  local key, target, deps = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+  a = a + 3
+  local ttl = redis.call('PTTL', target)
+  redis.call('SADD', deps, key)
+  if ttl == -2 then
+    redis.call('PEXPIRE', key, 1000)
+  elseif ttl == -1 then
+    redis.call('PERSIST', key)
+    redis.call('PERSIST', deps)
+  else
+    redis.call('PEXPIRE', key, ttl)
+    redis.call('PEXPIRE', deps, ttl)
+  end
+end
+for _, entry in ipairs(lead) do
+  local deps, ttl = entry[1], entry[2]
+  for _, key in ipairs(redis.call('SMEMBERS', deps)) do
+    if ttl < 0 then redis.call('DEL', key)
+    elseif ttl == 0 then redis.call('PERSIST', key)
+    else redis.call('PEXPIRE', key, ttl) end
+  end
+  if ttl < 0 then redis.call('DEL', deps)
+  elseif ttl == 0 then redis.call('PERSIST', deps)
+  else redis.call('PEXPIRE', deps, ttl) end
+end
+return 1
+"""
 
-# A dependant row takes its target's TTL (or goes, if the target is gone), and joins the
-# target's set of dependants. KEYS: dependant, target, the target's dependants set.
-_FOLLOW = """
-local ttl = redis.call('PTTL', KEYS[2])
-redis.call('SADD', KEYS[3], KEYS[1])
-if ttl == -2 then
-  redis.call('PEXPIRE', KEYS[1], 1000)
-elseif ttl == -1 then
-  redis.call('PERSIST', KEYS[1])
-  redis.call('PERSIST', KEYS[3])
+
+# The rows a request about a client reads, in one round trip instead of one per row: from
+# a client's token row (``prefetch``), the client, then its sessions, sign-in and sign-up,
+# then the users of those. It only reads; what the unit then uses of it is checked at
+# commit like any other read. (A pointer to anything but a client leads nowhere here: its
+# target is looked up as a client, found absent, and that is all.)
+#
+# KEYS[1]: the row to start from (a pointer, or a client). ARGV[1]: the namespace.
+# Returns key, JSON ('' if absent), key, JSON, ... for every row it looked at.
+_GRAPH = Template("""
+local ns, out = ARGV[1], {}
+local function fetch(key)
+  local found = redis.call('GET', key)
+  out[#out + 1] = key
+  out[#out + 1] = found or ''
+  if not found then return nil end
+  return cjson.decode(found)
+end
+local function row(kind, id)
+  if type(id) == 'string' and id ~= '' then return fetch(ns .. ':' .. kind .. ':' .. id) end
+  return nil
+end
+local client
+local pointers = ns .. ':$pointers:'
+if KEYS[1]:sub(1, #pointers) == pointers then
+  local pointer = fetch(KEYS[1])
+  if pointer then client = row('$clients', pointer.target) end
 else
-  redis.call('PEXPIRE', KEYS[1], ttl)
-  redis.call('PEXPIRE', KEYS[3], ttl)
+  client = fetch(KEYS[1])
 end
-"""
-# A target was written with a TTL (ARGV[1] ms; 0: none) or deleted (ARGV[1] = -1): its
-# dependants follow. KEYS: the target's dependants set.
-_LEAD = """
-local ttl = tonumber(ARGV[1])
-for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if ttl < 0 then redis.call('DEL', key)
-  elseif ttl == 0 then redis.call('PERSIST', key)
-  else redis.call('PEXPIRE', key, ttl) end
+if not client then return out end
+local users = {}
+for _, session_id in ipairs(client.session_ids or {}) do
+  local session = row('$sessions', session_id)
+  if session and type(session.user_id) == 'string' then users[session.user_id] = true end
 end
-if ttl < 0 then redis.call('DEL', KEYS[1])
-elseif ttl == 0 then redis.call('PERSIST', KEYS[1])
-else redis.call('PEXPIRE', KEYS[1], ttl) end
-"""
+local sign_in = row('$sign_ins', client.sign_in_id)
+if sign_in and type(sign_in.user_id) == 'string' then users[sign_in.user_id] = true end
+row('$sign_ups', client.sign_up_id)
+for user_id in pairs(users) do row('$users', user_id) end
+return out
+""").substitute(
+    pointers=Pointer.table,
+    clients=Client.table,
+    sessions=Session.table,
+    sign_ins=SignIn.table,
+    sign_ups=SignUp.table,
+    users=User.table,
+)
 
 
 class ContentionError(RuntimeError):
@@ -80,17 +200,68 @@ def index_key(namespace: str, table: str) -> str:
     return f"{namespace}:_ids:{table}"
 
 
+def _call(conn: AbstractConnection, *args: Any) -> Any:
+    """One command on a connection the unit holds: redis-py's client would take one from
+    the pool and give it back around every command, which costs more than the command."""
+    conn.send_command(*args)  # type: ignore[no-untyped-call]
+    return conn.read_response()
+
+
+def _call_all(
+    conn: AbstractConnection, *commands: tuple[Any, ...], errors: bool = False
+) -> list[Any]:
+    """Several commands in one round trip; their replies in order. ``errors``: an error
+    reply comes back in its place, rather than raised (the replies after it are read
+    either way, so the connection stays in step)."""
+    conn.send_packed_command(conn.pack_commands(commands))  # type: ignore[no-untyped-call]
+    replies: list[Any] = []
+    for _ in commands:
+        try:
+            replies.append(conn.read_response())
+        except redis.ResponseError as exc:
+            replies.append(exc)
+    if not errors:
+        for reply in replies:
+            if isinstance(reply, redis.ResponseError):
+                raise reply
+    return replies
+
+
+class _Script:
+    """A Lua script run by its hash (``EVALSHA``), sent whole only when Redis has not
+    seen it yet (after a restart or ``SCRIPT FLUSH``): one round trip either way."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.sha = hashlib.sha1(source.encode()).hexdigest()
+
+    def run(self, conn: AbstractConnection, keys: list[str], args: list[Any]) -> Any:
+        try:
+            return _call(conn, "EVALSHA", self.sha, len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:
+            return _call(conn, "EVAL", self.source, len(keys), *keys, *args)
+
+
+_COMMIT_SCRIPT = _Script(_COMMIT)
+_GRAPH_SCRIPT = _Script(_GRAPH)
+
+
 class RedisTx:
-    def __init__(self, pipe: Pipeline, ns: str) -> None:
-        self._pipe = pipe
+    def __init__(self, conn: AbstractConnection, ns: str, clock: RedisClock | None = None) -> None:
+        self._conn = conn
         self._ns = ns
+        self._clock = clock
         self._staged: dict[tuple[str, str], Any] = {}
-        self._watched: set[str] = set()
-        # The JSON each entity was read as. An entity that comes out the same is not
-        # written back: a read-only request then writes nothing, so concurrent reads of
-        # one client on several workers no longer invalidate each other's WATCH and
-        # retry. (Its TTL stays the one set when it last changed.)
-        self._read: dict[tuple[str, str], str] = {}
+        # The JSON each row was read as (b"" if it was absent): the commit checks that
+        # it is still so. An entity that comes out the same is not written back, so a
+        # read-only request writes nothing, and concurrent reads of one client on
+        # several workers do not make each other run again. (Its TTL stays the one set
+        # when it last changed.)
+        self._read: dict[tuple[str, str], bytes] = {}
+        # The ids each scanned index held, as the commit script joins them.
+        self._scanned: dict[str, bytes] = {}
+        # Rows fetched ahead (``prefetch``), by key, until the unit reads them (None: absent).
+        self._fetched: dict[str, bytes | None] = {}
 
     def _key(self, table: str, id_: str) -> str:
         return f"{self._ns}:{table}:{id_}"
@@ -99,46 +270,60 @@ class RedisTx:
         """The set of the keys of the rows that go with this one."""
         return f"{self._ns}:_deps:{table}:{id_}"
 
-    def _watch(self, key: str) -> None:
-        if key not in self._watched:
-            self._pipe.watch(key)  # type: ignore[no-untyped-call]
-            self._watched.add(key)
-
-    def _watch_get(self, key: str) -> bytes | None:
-        """``WATCH key`` then ``GET key``, in one round trip once the unit has its
-        connection: a signed-in request reads four or five rows, and each round trip
-        costs the worker ~200 us of CPU in system calls (``docs/performance.md``)."""
-        conn = self._pipe.connection
-        if conn is None or key in self._watched:
-            self._watch(key)
-            value = self._pipe.get(key)
-            return value.encode() if isinstance(value, str) else value
-        self._watched.add(key)
-        try:
-            packed = conn.pack_commands([("WATCH", key), ("GET", key)])  # type: ignore[no-untyped-call]
-            conn.send_packed_command(packed)  # type: ignore[no-untyped-call]
-            conn.read_response()
-            found = conn.read_response()
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
-            # As redis-py does for a command sent while watching: the watch is lost,
-            # so the unit runs again (``transact`` retries on WatchError).
-            conn.disconnect()  # type: ignore[no-untyped-call]
-            raise redis.WatchError("connection lost while watching") from exc
-        return found.encode() if isinstance(found, str) else found
-
     def get(self, kind: type[E], id_: str) -> E | None:
         table_key = (kind.table, id_)
         if table_key in self._staged:
             staged = self._staged[table_key]
             return None if staged is _DELETED else staged
-        key = self._key(kind.table, id_)
-        raw = self._watch_get(key)
+        seen = self._read.get(table_key)
+        if seen is not None:  # read before, and absent then
+            return None
+        raw = self._read_row(self._key(kind.table, id_))
+        self._read[table_key] = raw or b""
         if raw is None:
             return None
         entity = kind.model_validate_json(raw)
         self._staged[table_key] = entity
-        self._read[table_key] = raw.decode() if isinstance(raw, bytes) else str(raw)
         return entity
+
+    def _read_row(self, key: str) -> bytes | None:
+        if key in self._fetched:
+            return self._fetched.pop(key)
+        clock = self._clock
+        if clock is None or not clock.stale:
+            found: bytes | None = _call(self._conn, "GET", key)
+            return found
+        state, found = _call_all(self._conn, ("HGETALL", clock.key), ("GET", key))
+        clock.adopt(state)
+        return found
+
+    def prefetch(self, kind: type[Entity], id_: str) -> None:
+        """Fetch the row and the client graph behind it (:data:`_GRAPH`) in one round
+        trip (with the shared clock, if it is due), for the reads that follow."""
+        table_key = (kind.table, id_)
+        if table_key in self._staged or table_key in self._read:
+            return
+        key = self._key(kind.table, id_)
+        args = (self._ns,)
+        clock = self._clock
+        if clock is not None and clock.stale:
+            state, found = _call_all(
+                self._conn,
+                ("HGETALL", clock.key),
+                ("EVALSHA", _GRAPH_SCRIPT.sha, 1, key, *args),
+                errors=True,
+            )
+            clock.adopt(state)
+            if isinstance(found, redis.exceptions.NoScriptError):
+                found = _GRAPH_SCRIPT.run(self._conn, [key], list(args))
+            elif isinstance(found, Exception):
+                raise found
+        else:
+            found = _GRAPH_SCRIPT.run(self._conn, [key], list(args))
+        for at in range(0, len(found), 2):
+            fetched_key = found[at].decode()
+            if fetched_key not in self._fetched:
+                self._fetched[fetched_key] = found[at + 1] or None
 
     def put(self, entity: Entity) -> None:
         self._staged[(entity.table, entity.id)] = entity
@@ -148,9 +333,9 @@ class RedisTx:
 
     def scan(self, kind: type[E]) -> Iterator[E]:
         index = index_key(self._ns, kind.table)
-        self._watch(index)
-        members = self._pipe.zrange(index, 0, -1)
-        ids: list[str] = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
+        members: list[bytes] = _call(self._conn, "ZRANGE", index, 0, -1)
+        self._scanned.setdefault(index, b" ".join(members))
+        ids = sorted(m.decode() for m in members)
         seen: set[str] = set()
         for (table, id_), staged in list(self._staged.items()):
             if table == kind.table:
@@ -164,46 +349,47 @@ class RedisTx:
             if found is not None:
                 yield found
 
-    def queue_writes(self, pipe: Pipeline, now_ms: int) -> None:
-        """Every changed row, then each dependant's TTL from its target, then each
-        target's dependants from its new TTL: the scripts read what the writes set."""
-        follow: list[tuple[str, tuple[str, str]]] = []
-        lead: list[tuple[str, str, int]] = []
-        pruned: set[str] = set()
+    def commit(self, clock: Clock) -> bool:
+        """Check what the unit read and write what it changed, in one script; False if
+        another unit changed something this one read first (nothing is written then).
+        A unit that touched no row sends nothing, and does not ask the time."""
+        if not self._staged and not self._read and not self._scanned:
+            return True
+        now_ms = clock.now_ms()
+        writes: list[Any] = []
+        follows: list[str] = []
         for (table, id_), value in self._staged.items():
             key = self._key(table, id_)
             index = index_key(self._ns, table)
+            lead = self._deps(table, id_) if table in DEPENDED_ON else ""
             if value is _DELETED:
-                pipe.delete(key)
-                pipe.zrem(index, id_)
-                if table in DEPENDED_ON:
-                    lead.append((table, id_, -1))
+                writes += ("D", key, "", 0, index, id_, 0, lead)
                 continue
-            text = value.model_dump_json()
+            text = value.__pydantic_serializer__.to_json(value)
             if text == self._read.get((table, id_)):
                 continue
-            pipe.set(key, text)
             deadline = expires_at(value)
-            ttl = 0
-            if deadline is not None:
-                # Relative to the mock's clock, which may run ahead of (or behind) Redis's.
-                ttl = max(deadline - now_ms, 1000)
-                pipe.pexpire(key, ttl)
-            # Scored by when the key goes, on the mock's clock; ids scored before now
-            # are pruned, once per table a unit writes, so the index holds live rows.
-            pipe.zadd(index, {id_: _FOREVER if deadline is None else now_ms + ttl})
-            if index not in pruned:
-                pipe.zremrangebyscore(index, "-inf", f"({now_ms}")
-                pruned.add(index)
-            if table in DEPENDED_ON:
-                lead.append((table, id_, ttl))
+            # Relative to the mock's clock, which may run ahead of (or behind) Redis's.
+            ttl = 0 if deadline is None else max(deadline - now_ms, 1000)
+            # Scored by when the key goes, on the mock's clock; ids scored before now are
+            # pruned, once per table a unit writes, so the index holds live rows.
+            score = _FOREVER if deadline is None else now_ms + ttl
+            writes += ("S", key, text, ttl, index, id_, score, lead)
             target = depends_on(value)
             if target is not None:
-                follow.append((key, target))
-        for key, (table, id_) in follow:
-            pipe.eval(_FOLLOW, 3, key, self._key(table, id_), self._deps(table, id_))
-        for table, id_, ttl in lead:
-            pipe.eval(_LEAD, 1, self._deps(table, id_), ttl)
+                follows += (key, self._key(*target), self._deps(*target))
+        keys = [self._key(table, id_) for table, id_ in self._read] + list(self._scanned)
+        args = [
+            len(self._read),
+            len(self._scanned),
+            *self._read.values(),
+            *self._scanned.values(),
+            now_ms,
+            len(writes) // _WRITE_FIELDS,
+            *writes,
+            *follows,
+        ]
+        return bool(_COMMIT_SCRIPT.run(self._conn, keys, args))
 
 
 class RedisStore:
@@ -218,7 +404,7 @@ class RedisStore:
         if not self.redis.exists(f"{self.namespace}:_clock"):
             shared.offset_ms, shared.frozen_at_ms = clock.offset_ms, clock.frozen_at_ms
             shared.publish()
-        shared.refresh()
+        shared.pull()
         self.clock = shared
         return shared
 
@@ -230,25 +416,39 @@ class RedisStore:
         return 0
 
     def transact(self, fn: Callable[[Tx], T]) -> T:
+        pool = self.redis.connection_pool
+        lost = 0
         for _ in range(MAX_RETRIES):
-            with self.redis.pipeline(transaction=True) as pipe:
-                tx = RedisTx(pipe, self.namespace)
+            conn = pool.get_connection()
+            try:
+                clock = self.clock if isinstance(self.clock, RedisClock) else None
+                tx = RedisTx(conn, self.namespace, clock)
                 committed: CommittedFapiError | None = None
                 try:
                     result = fn(tx)
                 except CommittedFapiError as exc:
                     committed = exc
-                except redis.WatchError:
-                    continue  # the connection went while reading: run it again
-                try:
-                    pipe.multi()
-                    tx.queue_writes(pipe, self.clock.now_ms())
-                    pipe.execute()
-                except redis.WatchError:
+                except (redis.ConnectionError, redis.TimeoutError):
+                    # Lost while reading: nothing was written, so the unit can run again.
+                    conn.disconnect()  # type: ignore[no-untyped-call]
+                    lost += 1
+                    if lost > _READ_RETRIES:
+                        raise
                     continue
-                if committed is not None:
-                    raise committed
-                return result
+                try:
+                    done = tx.commit(self.clock)
+                except (redis.ConnectionError, redis.TimeoutError):
+                    # The commit may or may not have gone in: running the unit again
+                    # could do twice what it did once, so the request fails instead.
+                    conn.disconnect()  # type: ignore[no-untyped-call]
+                    raise
+                if not done:
+                    continue
+            finally:
+                pool.release(conn)
+            if committed is not None:
+                raise committed
+            return result
         raise ContentionError(f"unit of work retried {MAX_RETRIES} times without committing")
 
     def export(self) -> dict[str, Any]:
@@ -271,11 +471,14 @@ class RedisStore:
             entities.extend(TABLES[name].model_validate(row) for row in rows)
         self.reset()
 
-        def write(tx: Tx) -> None:
-            for entity in entities:
-                tx.put(entity)
+        # In batches: one commit script's arguments hold every row it writes.
+        for start in range(0, len(entities), _LOAD_BATCH):
 
-        self.transact(write)
+            def write(tx: Tx, batch: list[Entity] = entities[start : start + _LOAD_BATCH]) -> None:
+                for entity in batch:
+                    tx.put(entity)
+
+            self.transact(write)
 
     def reset(self) -> None:
         """Drop every entity (the shared clock is reset by the app, not here)."""
@@ -298,24 +501,48 @@ class RedisStore:
 class RedisClock(Clock):
     """The mock's clock with its offset (or frozen instant) kept in Redis.
 
-    Every worker reads it at the start of each request (``refresh``) and writes through
-    on a change (``publish``), so ``POST /__admin/clock`` on one worker moves time for all.
+    Every worker picks it up anew for each request (``refresh``) and writes through on a
+    change (``publish``), so ``POST /__admin/clock`` on one worker moves time for all.
+    ``refresh`` only marks the copy stale: the hash is read with the request's first row
+    (:meth:`RedisTx.get` sends both in one round trip), or on its own if something asks
+    the time before any row is read. A request on Redis makes four or five round trips,
+    and this was one of them.
     """
 
     def __init__(self, client: redis.Redis, key: str) -> None:
         super().__init__()
         self._client = client
-        self._key = key
+        self.key = key
+        self.stale = True
 
     def refresh(self) -> None:
-        state = self._client.hgetall(self._key)
+        self.stale = True
+
+    def pull(self) -> None:
+        """Read the shared state now (one round trip)."""
+        self.adopt(self._client.hgetall(self.key))
+
+    def adopt(self, state: dict[Any, Any] | list[Any]) -> None:
+        """Take the shared state from an ``HGETALL`` reply (a dict, or RESP2's flat list)."""
+        if isinstance(state, list):
+            state = dict(zip(state[::2], state[1::2], strict=True))
         self.offset_ms = int(state.get(b"offset_ms", b"0"))
         frozen = state.get(b"frozen_at_ms", b"")
         self.frozen_at_ms = int(frozen) if frozen else None
+        self.stale = False
+
+    def now_ms(self) -> int:
+        if self.stale:
+            self.pull()
+        return super().now_ms()
+
+    def advance(self, seconds: float) -> int:
+        self.pull()  # the base class adds to the fields as they stand
+        return super().advance(seconds)
 
     def publish(self) -> None:
         frozen = "" if self.frozen_at_ms is None else str(self.frozen_at_ms)
-        self._client.hset(self._key, mapping={"offset_ms": self.offset_ms, "frozen_at_ms": frozen})
+        self._client.hset(self.key, mapping={"offset_ms": self.offset_ms, "frozen_at_ms": frozen})
 
 
 # One sliding window per key, as a sorted set of hit times, checked and extended in one
