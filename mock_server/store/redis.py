@@ -12,7 +12,9 @@ code can be used once across workers: the second attempt re-reads the verificati
 finds it verified, and fails. Comparing values rather than ``WATCH`` ing keys gives the
 same guarantee (the unit's decisions depend on the values it read, nothing else) at a
 fraction of the commands: ``WATCH``, ``MULTI`` and one command per write each cost the
-worker a redis-py command to pack and a reply to parse (``docs/performance.md``).
+worker a redis-py command to pack and a reply to parse (``docs/performance.md``). A unit
+that changes nothing sends no commit: it has no decision to protect, and the rows a
+request about a client reads come in one atomic read (:meth:`RedisTx.prefetch`).
 
 Entities that Clerk abandons (sign-ins, sign-ups, sessions, outbox messages, idle
 clients) get a TTL, so a long-running shared mock does not grow without bound. A row
@@ -352,21 +354,31 @@ class RedisTx:
     def commit(self, clock: Clock) -> bool:
         """Check what the unit read and write what it changed, in one script; False if
         another unit changed something this one read first (nothing is written then).
-        A unit that touched no row sends nothing, and does not ask the time."""
-        if not self._staged and not self._read and not self._scanned:
+
+        A unit that changed nothing sends nothing, and does not ask the time: its answer
+        was built from rows each as last committed, and the rows a request about a client
+        reads came in one atomic read (``prefetch``). Checking them would cost the
+        commonest request, a signed-in ``GET /v1/client``, a second round trip.
+        """
+        changed: list[tuple[str, str, Any, bytes | None]] = []
+        for (table, id_), value in self._staged.items():
+            if value is _DELETED:
+                changed.append((table, id_, value, None))
+                continue
+            text = value.__pydantic_serializer__.to_json(value)
+            if text != self._read.get((table, id_)):
+                changed.append((table, id_, value, text))
+        if not changed:
             return True
         now_ms = clock.now_ms()
         writes: list[Any] = []
         follows: list[str] = []
-        for (table, id_), value in self._staged.items():
+        for table, id_, value, text in changed:
             key = self._key(table, id_)
             index = index_key(self._ns, table)
             lead = self._deps(table, id_) if table in DEPENDED_ON else ""
-            if value is _DELETED:
+            if text is None:
                 writes += ("D", key, "", 0, index, id_, 0, lead)
-                continue
-            text = value.__pydantic_serializer__.to_json(value)
-            if text == self._read.get((table, id_)):
                 continue
             deadline = expires_at(value)
             # Relative to the mock's clock, which may run ahead of (or behind) Redis's.

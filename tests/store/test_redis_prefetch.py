@@ -100,10 +100,10 @@ def test_a_prefetched_client_reads_the_same_rows_in_one_round_trip(
     trips.clear()
     assert store.transact(prefetched) == plain
     assert None in plain  # the missing session reads as missing both ways
-    # Pointer, client, three sessions, sign-in, sign-up, three users: a round trip each
-    # (then the commit); prefetched, one round trip for all (then the commit).
-    assert plain_trips == 10 + 1
-    assert len(trips) == 1 + 1
+    # Pointer, client, three sessions, sign-in, sign-up, three users: a round trip each;
+    # prefetched, one round trip for all. (Nothing changed: no commit either way.)
+    assert plain_trips == 10
+    assert len(trips) == 1
 
 
 def test_a_prefetched_row_changed_before_the_commit_makes_the_unit_run_again(
@@ -143,7 +143,7 @@ def test_prefetching_a_token_nobody_has_finds_nothing(
     assert store.transact(unit) is None
     trips.clear()
     assert store.transact(unit) is None
-    assert len(trips) == 1 + 1  # the prefetch (the read is answered from it), the commit
+    assert len(trips) == 1  # the prefetch; the read is answered from it
 
 
 def test_rows_read_before_the_prefetch_are_not_read_again(store: RedisStore) -> None:

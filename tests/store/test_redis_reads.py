@@ -41,35 +41,37 @@ def _calls(store: RedisStore) -> dict[str, int]:
 
 def _touch(store: RedisStore, id_: str, updated_at: int) -> None:
     """Another worker's unit, on its own connection, changes a client."""
-
-    def change(tx: Tx) -> None:
-        client = tx.get(Client, id_)
-        assert client is not None
-        client.updated_at = updated_at
-
-    store.transact(change)
+    store.transact(lambda tx: _touch_in(tx, id_, updated_at))
 
 
 def test_a_unit_reads_each_row_with_one_get_and_commits_with_one_script(
     store: RedisStore,
 ) -> None:
     _two_clients(store)
-    store.transact(lambda tx: tx.get(Client, "client_a"))  # Redis has the script now
+    store.transact(lambda tx: _touch_in(tx, "client_a", 2))  # Redis has the script now
     store.redis.config_resetstat()
 
     def unit(tx: Tx) -> list[str]:
         found = [tx.get(Client, "client_a"), tx.get(Client, "client_b"), tx.get(Client, "a")]
         assert tx.get(Client, "client_a") is found[0]  # read once per unit
         assert tx.get(Client, "a") is None
+        _touch_in(tx, "client_a", 3)
         return [c.id for c in found if c]
 
     assert store.transact(unit) == ["client_a", "client_b"]
     calls = _calls(store)
     # Three reads, and the same three rows checked again inside the one script (Redis
-    # counts a script's commands too). Nothing watched, nothing written.
+    # counts a script's commands too), which writes the one row changed.
     assert calls.pop("get") == 3 + 3
     assert calls.pop("evalsha") == 1
-    assert not {"watch", "multi", "exec", "set"} & set(calls)
+    assert calls.pop("set") == 1
+    assert not {"watch", "multi", "exec"} & set(calls)
+
+
+def _touch_in(tx: Tx, id_: str, updated_at: int) -> None:
+    client = tx.get(Client, id_)
+    assert client is not None
+    client.updated_at = updated_at
 
 
 def test_a_row_changed_after_the_unit_read_it_makes_the_unit_run_again(
@@ -124,16 +126,19 @@ def test_a_table_that_changed_after_the_unit_scanned_it_makes_the_unit_run_again
             store.transact(
                 lambda other: other.put(Client(id="client_c", created_at=1, updated_at=1))
             )
+        tx.put(Client(id="client_d", created_at=1, updated_at=1))  # a write: the unit commits
 
     store.transact(unit)
     assert seen == [["client_a", "client_b"], ["client_a", "client_b", "client_c"]]
 
 
-def test_a_read_only_unit_writes_nothing(store: RedisStore) -> None:
+def test_a_unit_that_changes_nothing_sends_no_commit(store: RedisStore) -> None:
     _two_clients(store)
     store.redis.config_resetstat()
-    store.transact(lambda tx: tx.get(Client, "client_a"))
-    assert "set" not in _calls(store)
+    assert store.transact(lambda tx: tx.get(Client, "client_a")) is not None
+    calls = _calls(store)
+    assert calls.pop("get") == 1
+    assert not {"evalsha", "eval", "set"} & set(calls)
 
 
 def test_the_commit_sends_the_script_whole_when_redis_has_not_seen_it(store: RedisStore) -> None:
@@ -233,7 +238,7 @@ def test_the_shared_clock_comes_with_the_first_row_a_unit_reads(
         original(self, *args, **options)
 
     monkeypatch.setattr(redis.Connection, "send_packed_command", count)
-    store.transact(lambda tx: tx.get(Client, "client_a"))
+    store.transact(lambda tx: _touch_in(tx, "client_a", 5))
     # One round trip to read the row and the clock, one for the commit script.
     assert len(trips) == 2
     assert clock.now_ms() == 1_000_000
