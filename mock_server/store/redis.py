@@ -230,8 +230,9 @@ def _call_all(
 
 
 class _Script:
-    """A Lua script run by its hash (``EVALSHA``), sent whole only when Redis has not
-    seen it yet (after a restart or ``SCRIPT FLUSH``): one round trip either way."""
+    """A Lua script run by its hash (``EVALSHA``): one round trip. Only when Redis has
+    not seen it yet (first use, a restart, ``SCRIPT FLUSH``) does it go whole, in a
+    second. (redis-py's ``Script`` does the same through the client's pool.)"""
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -315,6 +316,8 @@ class RedisTx:
                 ("EVALSHA", _GRAPH_SCRIPT.sha, 1, key, *args),
                 errors=True,
             )
+            if isinstance(state, Exception):
+                raise state
             clock.adopt(state)
             if isinstance(found, redis.exceptions.NoScriptError):
                 found = _GRAPH_SCRIPT.run(self._conn, [key], list(args))
