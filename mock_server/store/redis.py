@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from string import Template
 from typing import Any, TypeVar
@@ -424,7 +425,7 @@ class RedisStore:
         return shared
 
     def hits(self) -> RedisHitLog:
-        return RedisHitLog(self.redis, f"{self.namespace}:_rate")
+        return RedisHitLog(self.redis, f"{self.namespace}:_rate", f"{self.namespace}:_clock")
 
     def sweep(self) -> int:
         """Nothing to do: Redis expires keys itself (see ``queue_writes``)."""
@@ -562,15 +563,33 @@ class RedisClock(Clock):
 
 # One sliding window per key, as a sorted set of hit times, checked and extended in one
 # step so two workers cannot both take the last place in a window.
+#
+# KEYS: the window, the shared clock's hash. ARGV: window ms, limit, now ms, the worker's
+# wall time ms, a unique member suffix, the key's slack ms. A now of -1 means the
+# worker's copy of the clock is stale: the script takes the time from the clock's hash
+# (as ``RedisClock`` would) and sends the hash's fields back, which saves the request
+# the round trip of reading the clock first.
+#
+# Returns {oldest hit in a full window, or nil; now; offset_ms; frozen_at_ms} (the last
+# two nil unless the clock was read here).
 _ADMIT = """
-local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-if redis.call('ZCARD', key) >= limit then
-  return tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+local key, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
+local now, offset, frozen = tonumber(ARGV[3]), false, false
+if now < 0 then
+  local state = redis.call('HMGET', KEYS[2], 'offset_ms', 'frozen_at_ms')
+  offset, frozen = state[1] or '0', state[2] or ''
+  if frozen ~= '' then now = tonumber(frozen) else now = tonumber(ARGV[4]) + tonumber(offset) end
 end
-redis.call('ZADD', key, now, ARGV[4])
-redis.call('PEXPIRE', key, window + tonumber(ARGV[5]))
-return false
+local at = string.format('%d', now)
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local oldest = false
+if redis.call('ZCARD', key) >= limit then
+  oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+else
+  redis.call('ZADD', key, at, at .. ':' .. ARGV[5])
+  redis.call('PEXPIRE', key, window + tonumber(ARGV[6]))
+end
+return {oldest, at, offset, frozen}
 """
 # Keys outlive their window by a day of real time: the mock clock may be frozen, and a
 # frozen window must stay full, as it does in one process.
@@ -580,18 +599,29 @@ _RATE_KEY_SLACK_MS = 24 * 3600 * 1000
 class RedisHitLog:
     """Rate-limit windows in Redis, shared by every worker on the namespace."""
 
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, clock_key: str) -> None:
         self._client = client
         self._prefix = prefix
+        self._clock_key = clock_key
         self._admit = client.register_script(_ADMIT)
 
-    def admit(self, key: str, now_ms: int, window_ms: int, limit: int) -> int | None:
-        member = f"{now_ms}:{secrets.token_hex(8)}"
-        oldest = self._admit(
-            keys=[f"{self._prefix}:{key}"],
-            args=[now_ms, window_ms, limit, member, _RATE_KEY_SLACK_MS],
+    def admit(self, key: str, clock: Clock, window_ms: int, limit: int) -> tuple[int, int | None]:
+        # The worker's copy of a shared clock, if it must be read anew: the script does.
+        stale = clock if isinstance(clock, RedisClock) and clock.stale else None
+        oldest, at, offset, frozen = self._admit(
+            keys=[f"{self._prefix}:{key}", self._clock_key],
+            args=[
+                window_ms,
+                limit,
+                -1 if stale is not None else clock.now_ms(),
+                int(time.time() * 1000),
+                secrets.token_hex(8),
+                _RATE_KEY_SLACK_MS,
+            ],
         )
-        return None if oldest is None else int(oldest)
+        if stale is not None:
+            stale.adopt({b"offset_ms": offset, b"frozen_at_ms": frozen})
+        return int(at), None if oldest is None else int(float(oldest))
 
     def reset(self) -> None:
         keys = list(self._client.scan_iter(match=f"{self._prefix}:*", count=1000))

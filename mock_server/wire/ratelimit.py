@@ -26,8 +26,7 @@ class RateLimiter:
         if not self.config.rate_limiting:
             return
         window = self.config.rate_limits.window_seconds * 1000
-        now = self.clock.now_ms()
-        oldest = self.hits.admit(f"{bucket}:{key}", now, window, self.limit_for(bucket))
+        now, oldest = self.hits.admit(f"{bucket}:{key}", self.clock, window, self.limit_for(bucket))
         if oldest is not None:
             retry = max(1, -(-(oldest + window - now) // 1000))
             raise FapiError.of(

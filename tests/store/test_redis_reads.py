@@ -254,3 +254,35 @@ def test_the_shared_clock_is_read_on_its_own_when_asked_before_any_row(
     clock.refresh()
     assert clock.now_ms() == 2_000_000
     clock.reset()
+
+
+def test_a_rate_limit_window_reads_a_stale_shared_clock_in_the_same_round_trip(
+    store: RedisStore, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = store.bind(Clock())
+    other = RedisStore(redis_url, namespace="reads").bind(Clock())
+    other.set(3_000_000, freeze=True)  # another worker freezes the shared time
+    clock.refresh()  # a request begins; its first step is the rate limiter
+    hits = store.hits()
+    trips: list[int] = []
+    original = redis.Connection.send_packed_command
+
+    def count(self: redis.Connection, *args: Any, **options: Any) -> None:
+        trips.append(1)
+        original(self, *args, **options)
+
+    hits.admit("warm", clock, 60_000, 5)  # Redis has the script from here on
+    clock.refresh()
+    monkeypatch.setattr(redis.Connection, "send_packed_command", count)
+    assert hits.admit("create_sign_in:1.2.3.4", clock, 60_000, 2) == (3_000_000, None)
+    assert len(trips) == 1
+    assert clock.now_ms() == 3_000_000  # taken from the script's answer, no second look
+    assert len(trips) == 1
+    monkeypatch.undo()
+    # The window filled at the shared time: the third hit is refused, dated by the first.
+    assert hits.admit("create_sign_in:1.2.3.4", clock, 60_000, 2) == (3_000_000, None)
+    assert hits.admit("create_sign_in:1.2.3.4", clock, 60_000, 2) == (3_000_000, 3_000_000)
+    other.reset()
+    clock.refresh()
+    assert hits.admit("create_sign_in:1.2.3.4", clock, 60_000, 2)[0] != 3_000_000
+    hits.reset()
