@@ -150,14 +150,27 @@ def test_linked_flows_honour_the_contract() -> None:
     assert sum(Flows.followed.values()) > 0
 
 
+CHAINS = ("CreateSessionToken", "CreateTemplateSessionToken", "TouchSession", "StartReverification")
+
+
 def test_the_stateful_phase_walks_the_documents_own_links() -> None:
-    DeclaredFlows.run(settings=_settings(25))
-    followed = _link_names(DeclaredFlows.followed)
+    """Every link followed is one the document declares, and each chain gets walked.
+
+    Which links one derandomized walk takes depends on what the process imported before
+    (the same 25-scenario walk reaches ``StartReverification`` on its own and misses it
+    after ``fixtures.factories`` was imported; ``PYTHONHASHSEED`` does not move it), so
+    walks of different lengths are added up until every chain was followed, three at
+    most. A chain whose links were broken would still never be walked.
+    """
     declared = {name for links in LINKS.values() for name in links}
+    for steps in (8, 12, 16):
+        DeclaredFlows.run(settings=settings(_settings(25), stateful_step_count=steps))
+        followed = _link_names(DeclaredFlows.followed)
+        if all(followed[chain] > 0 for chain in CHAINS):
+            break
     assert set(followed) <= declared
-    for chain in ("CreateSessionToken", "CreateTemplateSessionToken", "TouchSession"):
+    for chain in CHAINS:
         assert followed[chain] > 0, followed
-    assert followed["StartReverification"] > 0, followed
 
 
 def test_the_checks_are_armed() -> None:
