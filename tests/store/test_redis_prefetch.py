@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 
 from mock_server.domain.models import Client, Pointer, Session, SignIn, SignUp, User
 from mock_server.store.base import Tx, point, pointer_key
 from mock_server.store.redis import RedisStore
+from tests.store.round_trips import round_trips
 
 TOKEN = pointer_key("client_token", "tok")
 FAR = 10**13
@@ -72,37 +72,20 @@ def _read_all(tx: Tx) -> list[Any]:
     return [pointer, client, *sessions, sign_in, sign_up, *users]
 
 
-@pytest.fixture
-def trips(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """What each round trip to Redis sent, from here on."""
-    sent: list[bytes] = []
-    original = redis.Connection.send_packed_command
-
-    def count(self: redis.Connection, command: Any, *args: Any, **options: Any) -> None:
-        sent.append(b"".join(command) if isinstance(command, list) else bytes(command))
-        original(self, command, *args, **options)
-
-    monkeypatch.setattr(redis.Connection, "send_packed_command", count)
-    return sent
-
-
-def test_a_prefetched_client_reads_the_same_rows_in_one_round_trip(
-    store: RedisStore, trips: list[bytes]
-) -> None:
+def test_a_prefetched_client_reads_the_same_rows_in_one_round_trip(store: RedisStore) -> None:
     def prefetched(tx: Tx) -> list[Any]:
         tx.prefetch(Pointer, TOKEN)
         return _read_all(tx)
 
     store.transact(prefetched)  # Redis has the script from now on
-    trips.clear()
-    plain = store.transact(_read_all)
-    plain_trips = len(trips)
-    trips.clear()
-    assert store.transact(prefetched) == plain
+    with round_trips() as plain_trips:
+        plain = store.transact(_read_all)
+    with round_trips() as trips:
+        assert store.transact(prefetched) == plain
     assert None in plain  # the missing session reads as missing both ways
     # Pointer, client, three sessions, sign-in, sign-up, three users: a round trip each;
     # prefetched, one round trip for all. (Nothing changed: no commit either way.)
-    assert plain_trips == 10
+    assert len(plain_trips) == 10
     assert len(trips) == 1
 
 
@@ -133,16 +116,14 @@ def _bump(tx: Tx, session_id: str, updated_at: int) -> None:
     session.updated_at = updated_at
 
 
-def test_prefetching_a_token_nobody_has_finds_nothing(
-    store: RedisStore, trips: list[bytes]
-) -> None:
+def test_prefetching_a_token_nobody_has_finds_nothing(store: RedisStore) -> None:
     def unit(tx: Tx) -> Any:
         tx.prefetch(Pointer, pointer_key("client_token", "nobody"))
         return tx.get(Pointer, pointer_key("client_token", "nobody"))
 
     assert store.transact(unit) is None
-    trips.clear()
-    assert store.transact(unit) is None
+    with round_trips() as trips:
+        assert store.transact(unit) is None
     assert len(trips) == 1  # the prefetch; the read is answered from it
 
 

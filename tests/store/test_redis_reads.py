@@ -17,6 +17,7 @@ from mock_server.clock import Clock
 from mock_server.domain.models import Client, Session
 from mock_server.store.base import Tx
 from mock_server.store.redis import RedisStore
+from tests.store.round_trips import round_trips
 
 
 @pytest.fixture
@@ -221,7 +222,7 @@ def test_a_connection_lost_while_committing_fails_the_unit_rather_than_run_it_tw
 
 
 def test_the_shared_clock_comes_with_the_first_row_a_unit_reads(
-    store: RedisStore, redis_url: str, monkeypatch: pytest.MonkeyPatch
+    store: RedisStore, redis_url: str
 ) -> None:
     _two_clients(store)
     clock = store.bind(Clock())
@@ -230,19 +231,12 @@ def test_the_shared_clock_comes_with_the_first_row_a_unit_reads(
     assert clock.now_ms() != 1_000_000  # this worker's copy has not looked since
     clock.refresh()  # a request begins
 
-    trips: list[int] = []
-    original = redis.Connection.send_packed_command
-
-    def count(self: redis.Connection, *args: Any, **options: Any) -> None:
-        trips.append(1)
-        original(self, *args, **options)
-
-    monkeypatch.setattr(redis.Connection, "send_packed_command", count)
-    store.transact(lambda tx: _touch_in(tx, "client_a", 5))
-    # One round trip to read the row and the clock, one for the commit script.
-    assert len(trips) == 2
-    assert clock.now_ms() == 1_000_000
-    assert len(trips) == 2  # no second look at the clock within the request
+    with round_trips() as trips:
+        store.transact(lambda tx: _touch_in(tx, "client_a", 5))
+        # One round trip to read the row and the clock, one for the commit script.
+        assert len(trips) == 2
+        assert clock.now_ms() == 1_000_000
+        assert len(trips) == 2  # no second look at the clock within the request
     other.reset()
 
 
@@ -257,28 +251,20 @@ def test_the_shared_clock_is_read_on_its_own_when_asked_before_any_row(
 
 
 def test_a_rate_limit_window_reads_a_stale_shared_clock_in_the_same_round_trip(
-    store: RedisStore, redis_url: str, monkeypatch: pytest.MonkeyPatch
+    store: RedisStore, redis_url: str
 ) -> None:
     clock = store.bind(Clock())
     other = RedisStore(redis_url, namespace="reads").bind(Clock())
     other.set(3_000_000, freeze=True)  # another worker freezes the shared time
     clock.refresh()  # a request begins; its first step is the rate limiter
     hits = store.hits()
-    trips: list[int] = []
-    original = redis.Connection.send_packed_command
-
-    def count(self: redis.Connection, *args: Any, **options: Any) -> None:
-        trips.append(1)
-        original(self, *args, **options)
-
     hits.admit("warm", clock, 60_000, 5)  # Redis has the script from here on
     clock.refresh()
-    monkeypatch.setattr(redis.Connection, "send_packed_command", count)
-    assert hits.admit("create_sign_in:1.2.3.4", clock, 60_000, 2) == (3_000_000, None)
-    assert len(trips) == 1
-    assert clock.now_ms() == 3_000_000  # taken from the script's answer, no second look
-    assert len(trips) == 1
-    monkeypatch.undo()
+    with round_trips() as trips:
+        assert hits.admit("create_sign_in:1.2.3.4", clock, 60_000, 2) == (3_000_000, None)
+        assert len(trips) == 1
+        assert clock.now_ms() == 3_000_000  # taken from the script's answer, no second look
+        assert len(trips) == 1
     # The window filled at the shared time: the third hit is refused, dated by the first.
     assert hits.admit("create_sign_in:1.2.3.4", clock, 60_000, 2) == (3_000_000, None)
     assert hits.admit("create_sign_in:1.2.3.4", clock, 60_000, 2) == (3_000_000, 3_000_000)

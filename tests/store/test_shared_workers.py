@@ -18,6 +18,7 @@ from fixtures.asgi import SyncASGITransport
 from mock_server.app import build_app
 from mock_server.config import load_config
 from mock_server.store.redis import RedisStore
+from tests.store.round_trips import round_trips
 
 _ns = count()
 PASSWORD = "correct horse battery staple"
@@ -114,38 +115,24 @@ def test_the_clock_is_shared(workers: tuple[Any, Any]) -> None:
 
 
 def test_a_request_that_reads_no_state_makes_no_round_trip_to_redis(
-    workers: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+    workers: tuple[Any, Any],
 ) -> None:
     """``GET /v1/environment`` (clerk-js loads it on every page) needs neither a row nor
     the shared clock; the journal stamps it by the clock as the worker last saw it."""
-    import redis
-
     a, _ = workers
-    trips: list[bytes] = []
-    original = redis.Connection.send_packed_command
-
-    def count_trips(self: redis.Connection, command: Any, *args: Any, **options: Any) -> None:
-        trips.append(b"".join(command) if isinstance(command, list) else bytes(command))
-        original(self, command, *args, **options)
-
     with httpx.Client(transport=SyncASGITransport(a), base_url="http://a") as on_a:
         on_a.post("/__admin/clock", json={"set": 1_900_000_000_000, "freeze": True})
-        monkeypatch.setattr(redis.Connection, "send_packed_command", count_trips)
-        assert on_a.get("/v1/environment").status_code == 200
-        monkeypatch.undo()
+        with round_trips() as trips:
+            assert on_a.get("/v1/environment").status_code == 200
         assert trips == [], [t[:80] for t in trips]
         entry = a.state.mock.journal[-1]
         assert (entry.path, entry.at) == ("/v1/environment", 1_900_000_000_000)
 
 
-def test_a_signed_in_client_is_read_in_one_round_trip(
-    workers: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_signed_in_client_is_read_in_one_round_trip(workers: tuple[Any, Any]) -> None:
     """``GET /v1/client`` reads the token row, the client, its session, its sign-in and
     their user, and the shared clock: one round trip (``Tx.prefetch``), and, as it changes
     nothing, no commit. A round trip costs a worker more CPU than the rest of the request."""
-    import redis
-
     a, b = workers
     with httpx.Client(transport=SyncASGITransport(a), base_url="http://a") as on_a:
         on_a.post(
@@ -158,20 +145,12 @@ def test_a_signed_in_client_is_read_in_one_round_trip(
         )
         assert signed_in.json()["response"]["status"] == "complete"
         token = signed_in.headers["authorization"]
-    trips: list[bytes] = []
-    original = redis.Connection.send_packed_command
-
-    def count_trips(self: redis.Connection, command: Any, *args: Any, **options: Any) -> None:
-        trips.append(b"".join(command) if isinstance(command, list) else bytes(command))
-        original(self, command, *args, **options)
-
     with httpx.Client(transport=SyncASGITransport(b), base_url="http://b") as on_b:
         on_b.get("/v1/client", params={"_is_native": "1"}, headers={"authorization": token})
-        monkeypatch.setattr(redis.Connection, "send_packed_command", count_trips)
-        client = on_b.get(
-            "/v1/client", params={"_is_native": "1"}, headers={"authorization": token}
-        )
-        monkeypatch.undo()
+        with round_trips() as trips:
+            client = on_b.get(
+                "/v1/client", params={"_is_native": "1"}, headers={"authorization": token}
+            )
     assert (
         client.json()["response"]["sessions"][0]["user"]["email_addresses"][0]["email_address"]
         == "amy@example.com"
