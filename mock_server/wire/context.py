@@ -152,13 +152,10 @@ class Ctx:
         # The token row, the client and what the client leads to, in one go where reads
         # cost a round trip each (a Redis store).
         self.tx.prefetch(Pointer, pointer_key(kind, token))
-        if kind == DEV_BROWSER:
-            target = resolve(self.tx, DEV_BROWSER, token)
-            if target is None:
-                raise FapiError.of("dev_browser_unauthenticated")
-            return self.tx.get(Client, target) if target else None
-        client_id = resolve(self.tx, CLIENT_TOKEN, token)
-        return self.tx.get(Client, client_id) if client_id else None
+        target = resolve(self.tx, kind, token)
+        if target is None and kind == DEV_BROWSER:
+            raise FapiError.of("dev_browser_unauthenticated")
+        return self.tx.get(Client, target) if target else None
 
     def require_client(self) -> Client:
         """The calling client, created (and its credential issued) if it has none."""
