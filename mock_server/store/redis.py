@@ -210,12 +210,10 @@ def _call(conn: AbstractConnection, *args: Any) -> Any:
     return conn.read_response()
 
 
-def _call_all(
-    conn: AbstractConnection, *commands: tuple[Any, ...], errors: bool = False
-) -> list[Any]:
-    """Several commands in one round trip; their replies in order. ``errors``: an error
-    reply comes back in its place, rather than raised (the replies after it are read
-    either way, so the connection stays in step)."""
+def _call_all(conn: AbstractConnection, *commands: tuple[Any, ...]) -> list[Any]:
+    """Several commands in one round trip; their replies in order, an error reply in its
+    place rather than raised (the replies after it are read either way, so the
+    connection stays in step)."""
     conn.send_packed_command(conn.pack_commands(commands))  # type: ignore[no-untyped-call]
     replies: list[Any] = []
     for _ in commands:
@@ -223,10 +221,6 @@ def _call_all(
             replies.append(conn.read_response())
         except redis.ResponseError as exc:
             replies.append(exc)
-    if not errors:
-        for reply in replies:
-            if isinstance(reply, redis.ResponseError):
-                raise reply
     return replies
 
 
@@ -239,11 +233,12 @@ class _Script:
         self.source = source
         self.sha = hashlib.sha1(source.encode()).hexdigest()
 
-    def run(self, conn: AbstractConnection, keys: list[str], args: list[Any]) -> Any:
+    def run(self, send: Callable[..., Any], keys: list[str], args: list[Any]) -> Any:
+        """``send``: how the caller sends one command and reads its reply."""
         try:
-            return _call(conn, "EVALSHA", self.sha, len(keys), *keys, *args)
+            return send("EVALSHA", self.sha, len(keys), *keys, *args)
         except redis.exceptions.NoScriptError:
-            return _call(conn, "EVAL", self.source, len(keys), *keys, *args)
+            return send("EVAL", self.source, len(keys), *keys, *args)
 
 
 _COMMIT_SCRIPT = _Script(_COMMIT)
@@ -290,15 +285,25 @@ class RedisTx:
         self._staged[table_key] = entity
         return entity
 
+    def _send(self, *command: Any) -> Any:
+        """One command and its reply: the one way a unit talks to Redis. While the shared
+        clock is due to be read (``RedisClock.refresh``), its ``HGETALL`` goes ahead of
+        the command in the same round trip."""
+        clock = self._clock
+        if clock is None or not clock.stale:
+            return _call(self._conn, *command)
+        state, reply = _call_all(self._conn, ("HGETALL", clock.key), command)
+        if isinstance(state, Exception):
+            raise state
+        clock.adopt(state)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
     def _read_row(self, key: str) -> bytes | None:
         if key in self._fetched:
             return self._fetched.pop(key)
-        clock = self._clock
-        if clock is None or not clock.stale:
-            found: bytes | None = _call(self._conn, "GET", key)
-            return found
-        state, found = _call_all(self._conn, ("HGETALL", clock.key), ("GET", key))
-        clock.adopt(state)
+        found: bytes | None = self._send("GET", key)
         return found
 
     def prefetch(self, kind: type[Entity], id_: str) -> None:
@@ -307,25 +312,7 @@ class RedisTx:
         table_key = (kind.table, id_)
         if table_key in self._staged or table_key in self._read:
             return
-        key = self._key(kind.table, id_)
-        args = (self._ns,)
-        clock = self._clock
-        if clock is not None and clock.stale:
-            state, found = _call_all(
-                self._conn,
-                ("HGETALL", clock.key),
-                ("EVALSHA", _GRAPH_SCRIPT.sha, 1, key, *args),
-                errors=True,
-            )
-            if isinstance(state, Exception):
-                raise state
-            clock.adopt(state)
-            if isinstance(found, redis.exceptions.NoScriptError):
-                found = _GRAPH_SCRIPT.run(self._conn, [key], list(args))
-            elif isinstance(found, Exception):
-                raise found
-        else:
-            found = _GRAPH_SCRIPT.run(self._conn, [key], list(args))
+        found = _GRAPH_SCRIPT.run(self._send, [self._key(kind.table, id_)], [self._ns])
         for at in range(0, len(found), 2):
             fetched_key = found[at].decode()
             if fetched_key not in self._fetched:
@@ -339,7 +326,7 @@ class RedisTx:
 
     def scan(self, kind: type[E]) -> Iterator[E]:
         index = index_key(self._ns, kind.table)
-        members: list[bytes] = _call(self._conn, "ZRANGE", index, 0, -1)
+        members: list[bytes] = self._send("ZRANGE", index, 0, -1)
         self._scanned.setdefault(index, b" ".join(members))
         ids = sorted(m.decode() for m in members)
         seen: set[str] = set()
@@ -405,7 +392,7 @@ class RedisTx:
             *writes,
             *follows,
         ]
-        return bool(_COMMIT_SCRIPT.run(self._conn, keys, args))
+        return bool(_COMMIT_SCRIPT.run(self._send, keys, args))
 
 
 class RedisStore:
@@ -414,10 +401,12 @@ class RedisStore:
         self.namespace = namespace
         self.redis = redis.Redis.from_url(url)
         self.clock: Clock = Clock()
+        # The shared clock's hash (``RedisClock``); ``reset`` leaves it to the app.
+        self.clock_key = f"{namespace}:_clock"
 
     def bind(self, clock: Clock) -> Clock:
-        shared = RedisClock(self.redis, f"{self.namespace}:_clock")
-        if not self.redis.exists(f"{self.namespace}:_clock"):
+        shared = RedisClock(self.redis, self.clock_key)
+        if not self.redis.exists(self.clock_key):
             shared.offset_ms, shared.frozen_at_ms = clock.offset_ms, clock.frozen_at_ms
             shared.publish()
         shared.pull()
@@ -425,7 +414,7 @@ class RedisStore:
         return shared
 
     def hits(self) -> RedisHitLog:
-        return RedisHitLog(self.redis, f"{self.namespace}:_rate", f"{self.namespace}:_clock")
+        return RedisHitLog(self.redis, f"{self.namespace}:_rate", self.clock_key)
 
     def sweep(self) -> int:
         """Nothing to do: Redis expires keys itself (see ``queue_writes``)."""
@@ -501,7 +490,7 @@ class RedisStore:
         keys = [
             k
             for k in self.redis.scan_iter(match=f"{self.namespace}:*", count=1000)
-            if not k.endswith(b":_clock")
+            if k != self.clock_key.encode()
         ]
         for start in range(0, len(keys), 500):
             self.redis.delete(*keys[start : start + 500])
@@ -520,9 +509,9 @@ class RedisClock(Clock):
     Every worker picks it up anew for each request (``refresh``) and writes through on a
     change (``publish``), so ``POST /__admin/clock`` on one worker moves time for all.
     ``refresh`` only marks the copy stale: the hash is read with the request's first row
-    (:meth:`RedisTx.get` sends both in one round trip), or on its own if something asks
-    the time before any row is read. A request on Redis makes four or five round trips,
-    and this was one of them.
+    (``RedisTx._send`` sends both in one round trip) or the rate limiter's window (its
+    script reads it), or on its own if something asks the time before either. A request
+    on Redis makes one to four round trips; this would be one more.
     """
 
     def __init__(self, client: redis.Redis, key: str) -> None:
