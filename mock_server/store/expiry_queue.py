@@ -9,8 +9,9 @@ The queue keeps the same answers at the cost of the rows that are actually due:
 
 * a min-heap of ``(deadline, table, id)`` with an entry per row that has a deadline, due
   no later than the row. An entry is only a hint: when it comes due, the row's deadline
-  *now* decides, and a row used since (a client, each time it is touched) is pushed
-  again at its later deadline then, not at every use. So the heap holds about one entry
+  *now* decides (worked out again from the entity, which a unit may have changed in
+  place), and a row used since (a client, each time it is touched) is pushed again at
+  its later deadline then, not at every use. So the heap holds about one entry
   per row; it is rebuilt from the rows should entries of deleted rows ever outnumber them;
 * for rows that only go with another (``retention.depends_on``: a client's token row),
   the dependants of each row, visited when that row is gone, whether a sweep dropped it
@@ -23,13 +24,15 @@ import heapq
 from typing import NamedTuple
 
 from mock_server.domain.models import Entity
+from mock_server.store.retention import expires_at
 
 Key = tuple[str, str]  # (table, id)
 
 
 class Row(NamedTuple):
     entity: Entity
-    # Epoch ms after which the row is dropped (``store/retention.py``); None: kept.
+    # Epoch ms after which the row is dropped (``store/retention.py``), as last filed;
+    # None: kept. Deadlines only move later in place, so this one is never too late.
     expires_at: int | None
     # (table, id) of the row this one goes with: it is dropped when that one is gone.
     depends_on: Key | None = None
@@ -83,10 +86,17 @@ class ExpiryQueue:
             _, table, id_ = heapq.heappop(heap)
             rows = tables[table]
             row = rows.get(id_)
-            if row is None or row.expires_at is None:
-                continue  # deleted, or kept for good since
-            if row.expires_at > now:
-                heapq.heappush(heap, (row.expires_at, table, id_))  # used since: not yet
+            if row is None:
+                continue  # deleted since
+            # The row's deadline now: a unit that used a row in place without putting it
+            # (a client touched by a request) moved it later without filing it again.
+            due = expires_at(row.entity)
+            if due != row.expires_at:
+                row = rows[id_] = row._replace(expires_at=due)
+            if due is None:
+                continue  # kept for good since
+            if due > now:
+                heapq.heappush(heap, (due, table, id_))  # used since: not yet
                 continue
             del rows[id_]
             dropped += 1

@@ -3,14 +3,15 @@
 The walk below is the sweep the store had before its :class:`ExpiryQueue`: every row
 past its deadline, then every row whose row-it-goes-with is gone. Hypothesis runs the
 same units of work against a store and, as the oracle, against that walk, with clients
-used again (a later deadline), deleted, pointed at before they exist, and the clock
-moved by seconds to weeks.
+used again (a later deadline, whether put anew or changed in place), deleted, pointed
+at before they exist, and the clock moved by seconds to weeks.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,17 +20,19 @@ from mock_server.domain.models import Client
 from mock_server.store.base import Tx, point, unpoint
 from mock_server.store.expiry_queue import Tables
 from mock_server.store.memory import MemoryStore
-from mock_server.store.retention import CLIENT_IDLE_MS, GRACE_MS
+from mock_server.store.retention import CLIENT_IDLE_MS, GRACE_MS, expires_at
 from mock_server.wire.context import CLIENT_TOKEN, DEV_BROWSER
 
 START = 1_900_000_000_000
 
 
 def _walk(tables: Tables, now: int) -> None:
-    """The old sweep: look at every row, twice."""
+    """The old sweep: look at every row, twice, each deadline worked out afresh."""
     for rows in tables.values():
         for key in [
-            k for k, row in rows.items() if row.expires_at is not None and row.expires_at <= now
+            k
+            for k, row in rows.items()
+            if (due := expires_at(row.entity)) is not None and due <= now
         ]:
             del rows[key]
     for rows in tables.values():
@@ -49,6 +52,7 @@ def _contents(store: MemoryStore) -> dict[str, Any]:
 _client = st.integers(0, 2).map(lambda n: f"client_{n}")
 _op = st.one_of(
     st.tuples(st.just("use"), _client),
+    st.tuples(st.just("touch"), _client),
     st.tuples(st.just("delete"), _client),
     st.tuples(st.just("token"), st.integers(0, 3), _client),
     st.tuples(st.just("untoken"), st.integers(0, 3)),
@@ -65,6 +69,11 @@ def _unit(op: tuple[Any, ...], now: int) -> Any:
         match op:
             case ("use", cid):
                 tx.put(Client(id=cid, created_at=now, updated_at=now))
+            case ("touch", cid):
+                # What a request does to its client: changed in place, never put.
+                client = tx.get(Client, cid)
+                if client is not None:
+                    client.updated_at = now
             case ("delete", cid):
                 tx.delete(Client, cid)
             case ("token", n, cid):
@@ -135,7 +144,8 @@ def test_a_loaded_state_is_swept_like_one_built_by_units() -> None:
     assert _contents(built) == _contents(loaded)
 
 
-def test_a_client_used_again_is_swept_at_its_later_deadline_and_not_before() -> None:
+@pytest.mark.parametrize("again", ["put anew", "changed in place"])
+def test_a_client_used_again_is_swept_at_its_later_deadline_and_not_before(again: str) -> None:
     clock = Clock()
     clock.set(START, freeze=True)
     store = MemoryStore(sweep_every=0)
@@ -145,9 +155,14 @@ def test_a_client_used_again_is_swept_at_its_later_deadline_and_not_before() -> 
     def use(tx: Tx) -> None:
         tx.put(Client(id="client_a", created_at=START, updated_at=clock.now_ms()))
 
+    def touch(tx: Tx) -> None:
+        client = tx.get(Client, "client_a")
+        assert client is not None
+        client.updated_at = clock.now_ms()
+
     store.transact(use)
     clock.advance(24 * 3600)
-    store.transact(use)
+    store.transact(use if again == "put anew" else touch)
     clock.advance(idle - 3600)  # past the first deadline, before the second
     assert store.sweep() == 0
     clock.advance(2 * 3600)
