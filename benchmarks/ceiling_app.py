@@ -12,4 +12,4 @@ async def hello(request: Request) -> Response:
     return JSONResponse({"response": None, "client": None})
 
 
-app = Starlette(routes=[Route("/ceiling", hello)])
+app = Starlette(routes=[Route("/ceiling", hello, methods=["GET", "POST"])])

@@ -6,15 +6,21 @@ every row for ``--duration`` seconds, the ceiling included, so a machine shared 
 other work slows all rows alike; a row's figure is the median over the rounds, and its
 ratio the median of its per-round ratios to that round's ceiling. Flows are three
 requests each; their ratio counts requests, against the ceiling at the same concurrency.
+wrk shares the two cores with the server, so every row also reports wrk's own CPU per
+request, and the ceiling is driven once more by a Lua script shaped like the flows'
+(``wrk/ceiling_flow.lua``): how much of a flow's shortfall is the load generator's.
 
     python benchmarks/load.py [--duration 3] [--rounds 3] [--connections 16]
                               [--baseline /path/to/other/checkout] [--redis] [--no-validate]
+                              [--lean]
 
 ``--baseline`` adds the same rows for the mock served from another source tree (e.g.
 the main branch), interleaved with this one: before and after in one run. ``--redis``
 adds the mock on a Redis store (``redis-server`` on a free port) with one and with two
 workers, and the memory store's one worker is the row to compare them with; with
-``--baseline`` too, the baseline on Redis with one worker as well.
+``--baseline`` too, the baseline on Redis with one worker as well. ``--lean`` adds the
+password flow served by ``lean_flow_app.py``, three dicts and the answers' shapes and
+nothing else: what the same flow costs at least in Python on this server stack.
 
 Not a test: figures depend on the machine; the ratios are what to compare.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -75,14 +82,16 @@ def _wait(base: str, path: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"{base} did not start")
 
 
-def start_ceiling() -> Server:
+def start_ceiling(module: str = "ceiling_app", probe: str = "/ceiling") -> Server:
+    """An app from this directory on the same server stack as the mock: the ceiling, or
+    the lean floor (``--lean``)."""
     port = _free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
-            "ceiling_app:app",
+            f"{module}:app",
             "--port",
             str(port),
             "--log-level",
@@ -97,7 +106,7 @@ def start_ceiling() -> Server:
         cwd=HERE,
     )
     base = f"http://127.0.0.1:{port}"
-    _wait(base, "/ceiling", proc)
+    _wait(base, probe, proc)
     return Server(proc, base)
 
 
@@ -163,6 +172,9 @@ class Sample:
     # The server's CPU time (user + system, all its processes) per request; None where
     # /proc cannot tell.
     cpu_us: float | None = None
+    # wrk's own CPU time per request: on two cores the load generator takes its share
+    # from the server, and a Lua script's share is larger than plain wrk's.
+    wrk_us: float = 0.0
 
 
 _TICK_US = 1e6 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.0
@@ -200,7 +212,9 @@ def wrk(
     if script:
         cmd += ["-s", str(HERE / "wrk" / script)]
     before = cpu_ticks(pid) if pid else None
+    wrk_before = _children_cpu_s()
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    wrk_s = _children_cpu_s() - wrk_before
     after = cpu_ticks(pid) if pid else None
     served = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     cpu_us = (
@@ -214,7 +228,14 @@ def wrk(
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         print(f"  warning: {url}: {non2xx.group(1)} non-2xx answers", file=sys.stderr)
-    return Sample(rps / per_unit, p50, p99, cpu_us)
+    return Sample(rps / per_unit, p50, p99, cpu_us, wrk_s * 1e6 / served if served else 0.0)
+
+
+def _children_cpu_s() -> float:
+    """User + system seconds of every child process waited for so far (wrk's runs; the
+    servers are still running, so they are not counted)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 @dataclass
@@ -281,6 +302,11 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     parser.add_argument("--redis", action="store_true", help="add one and two workers on Redis")
     parser.add_argument("--no-validate", action="store_true", help="skip --validate-responses")
+    parser.add_argument(
+        "--lean",
+        action="store_true",
+        help="add the password flow on lean_flow_app.py: a bound on any rewrite of the mock",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -302,6 +328,19 @@ def main() -> None:
                 "ceiling (flow concurrency)",
                 lambda: wrk(ceiling.base + "/ceiling", duration=d, connections=fc, pid=ceiling_pid),
             )
+            # The ceiling driven the way the flows drive the mock (a thread per connection,
+            # a Lua script that reads every answer): its ratio to the row above is what
+            # the load generator's Lua alone costs a server on these cores.
+            ceiling_lua_row = Row(
+                "ceiling (flow-shaped wrk script)",
+                lambda: wrk(
+                    ceiling.base,
+                    duration=d,
+                    connections=fc,
+                    script="ceiling_flow.lua",
+                    pid=ceiling_pid,
+                ),
+            )
             groups: list[list[Row]] = []
             mock = start_mock(config)
             servers.append(mock)
@@ -314,6 +353,23 @@ def main() -> None:
                 validating = start_mock(config, "--validate-responses")
                 servers.append(validating)
                 groups.append(_rows_for("mock --validate-responses", validating, d, c, fc))
+            lean_row: Row | None = None
+            if args.lean:
+                lean = start_ceiling("lean_flow_app", "/v1/client")
+                servers.append(lean)
+                lean_pid = lean.proc.pid
+                lean_row = Row(
+                    "lean floor password sign-in flow",
+                    lambda: wrk(
+                        lean.base,
+                        duration=d,
+                        connections=fc,
+                        script="password_flow.lua",
+                        per_unit=3,
+                        pid=lean_pid,
+                    ),
+                    3,
+                )
             if args.redis:
                 redis = _start_redis()
             if redis is not None:
@@ -332,16 +388,20 @@ def main() -> None:
                     groups.append(_rows_for("baseline redis x1 worker", server, d, c, fc))
             # Interleave the groups row by row: "mock GET /v1/client" next to its baseline.
             rows = [row for same in zip(*groups, strict=True) for row in same]
+            if lean_row is not None:
+                # Beside the mock's own password flow (the fourth row of each group).
+                at = rows.index(groups[0][3]) + 1
+                rows.insert(at, lean_row)
             for number in range(args.rounds):
                 print(f"round {number + 1}/{args.rounds}", file=sys.stderr)
                 ceiling_row.samples.append(ceiling_row.run())
                 ceiling_flow_row.samples.append(ceiling_flow_row.run())
-                for row in rows:
+                for row in [ceiling_lua_row, *rows]:
                     sample = row.run()
                     row.samples.append(sample)
                     ceiling_now = (
                         ceiling_flow_row.samples[-1]
-                        if row.requests_per_unit > 1
+                        if row.requests_per_unit > 1 or row is ceiling_lua_row
                         else ceiling_row.samples[-1]
                     )
                     row.ratios.append(
@@ -356,7 +416,7 @@ def main() -> None:
                 redis[0].terminate()
                 redis[0].wait(timeout=10)
     _report(
-        [ceiling_row, ceiling_flow_row, *rows],
+        [ceiling_row, ceiling_flow_row, ceiling_lua_row, *rows],
         rounds=args.rounds,
         duration=d,
     )
@@ -365,7 +425,7 @@ def main() -> None:
 def _report(rows: list[Row], *, rounds: int, duration: int) -> None:
     print(
         f"\n{'target':52} {'per s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs ceiling':>11}"
-        f" {'cpu us/req':>11} {'cpu vs ceiling':>15}"
+        f" {'cpu us/req':>11} {'cpu vs ceiling':>15} {'wrk us/req':>11}"
     )
     for row in rows:
         rate = statistics.median(s.per_second for s in row.samples)
@@ -379,13 +439,16 @@ def _report(rows: list[Row], *, rounds: int, duration: int) -> None:
         else:
             cpu_ratio = f"{'100%' if cpus and not row.ratios else '-':>15}"
         unit = "flows" if row.requests_per_unit > 1 else "req"
+        load = statistics.median(s.wrk_us for s in row.samples)
         print(
-            f"{row.name:52} {rate:>8.0f} {unit:<5}{p50:>7.2f} {p99:>8.2f} {ratio} {cpu} {cpu_ratio}"
+            f"{row.name:52} {rate:>8.0f} {unit:<5}{p50:>7.2f} {p99:>8.2f} {ratio} {cpu}"
+            f" {cpu_ratio} {load:>11.0f}"
         )
     print(
         f"\n(medians of {rounds} rounds of {duration} s per row; flows count 3 requests and "
         f"compare with the ceiling at the flow concurrency; cores: {os.cpu_count()}; cpu: the "
-        "server's user + system time per request, all its processes)"
+        "server's user + system time per request, all its processes; wrk: the load "
+        "generator's)"
     )
 
 
