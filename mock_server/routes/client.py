@@ -8,14 +8,13 @@ from mock_server.routing import FAPI, Reply
 from mock_server.store.base import unpoint
 from mock_server.wire import serialize
 from mock_server.wire.context import CLIENT_TOKEN, DEV_BROWSER, Ctx
-from mock_server.wire.envelope import wrapped
+from mock_server.wire.envelope import client_reply
 
 
 @FAPI.route("GET", "/v1/client", response="envelopes/client")
 def get_client(ctx: Ctx) -> Reply:
     """Get the current client (null for a browser that has none yet)."""
-    client = ctx.client()
-    return wrapped(ctx, serialize.client(ctx.rt, ctx.tx, client))
+    return client_reply(ctx)
 
 
 @FAPI.route("PUT", "/v1/client", response="envelopes/client")
@@ -27,8 +26,8 @@ def put_client(ctx: Ctx) -> Reply:
 @FAPI.route("POST", "/v1/client", response="envelopes/client")
 def post_client(ctx: Ctx) -> Reply:
     """Create a client if the caller has none."""
-    client = ctx.require_client()
-    return wrapped(ctx, serialize.client(ctx.rt, ctx.tx, client))
+    ctx.require_client()
+    return client_reply(ctx)
 
 
 def _new_client(ctx: Ctx) -> Reply:
@@ -36,8 +35,8 @@ def _new_client(ctx: Ctx) -> Reply:
     if old is not None:
         sessions.end_all(ctx.rt, ctx.tx, old)
         _detach(ctx)
-    client = ctx.require_client()
-    return wrapped(ctx, serialize.client(ctx.rt, ctx.tx, client))
+    ctx.require_client()
+    return client_reply(ctx)
 
 
 def _detach(ctx: Ctx) -> None:

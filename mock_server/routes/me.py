@@ -39,7 +39,7 @@ def active_session(ctx: Ctx) -> tuple[Session, User]:
 def get_me(ctx: Ctx) -> Reply:
     """The current user."""
     _, user = active_session(ctx)
-    return wrapped(ctx, serialize.user(ctx.rt, user))
+    return wrapped(ctx, serialize.user(ctx.rt, user), shared=True)
 
 
 @FAPI.route("PATCH", "/v1/me", response="envelopes/user")
@@ -47,4 +47,4 @@ def update_me(ctx: Ctx) -> Reply:
     """Update the current user's names, username, primary identifications or metadata."""
     _, user = active_session(ctx)
     profile.update(ctx.rt, ctx.tx, user, ctx.params)
-    return wrapped(ctx, serialize.user(ctx.rt, user))
+    return wrapped(ctx, serialize.user(ctx.rt, user), shared=True)

@@ -88,7 +88,7 @@ def change_password(ctx: Ctx) -> Reply:
     """Change the password (``current_password``, ``new_password``)."""
     session, user = guarded(ctx)
     account.change_password(ctx.rt, ctx.tx, user, session, ctx.params)
-    return wrapped(ctx, serialize.user(ctx.rt, user))
+    return wrapped(ctx, serialize.user(ctx.rt, user), shared=True)
 
 
 @FAPI.route("DELETE", "/v1/me", response="envelopes/deleted_object")

@@ -25,7 +25,7 @@ def _own(ctx: Ctx) -> tuple[Client, Session]:
 def get_session(ctx: Ctx) -> Reply:
     """Get one of the client's sessions."""
     _, session = _own(ctx)
-    return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session))
+    return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session), shared=True)
 
 
 #: Why clerk-js touched the session (Clerk's spec: an enum; empty means none was given).
@@ -41,7 +41,7 @@ def touch_session(ctx: Ctx) -> Reply:
     client, session = _own(ctx)
     org = ctx.params.values.get("active_organization_id")
     sessions.touch(ctx.rt, client, session, org)
-    return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session))
+    return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session), shared=True)
 
 
 @FAPI.route("POST", SESSION + "/end", response="envelopes/session")
@@ -49,7 +49,7 @@ def end_session(ctx: Ctx) -> Reply:
     """End the session (sign out of it)."""
     client, session = _own(ctx)
     sessions.end(ctx.rt, client, session)
-    return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session))
+    return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session), shared=True)
 
 
 @FAPI.route("POST", SESSION + "/remove", response="envelopes/session")
@@ -57,4 +57,4 @@ def remove_session(ctx: Ctx) -> Reply:
     """Remove the session from the client."""
     client, session = _own(ctx)
     sessions.remove(ctx.rt, client, session)
-    return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session))
+    return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session), shared=True)

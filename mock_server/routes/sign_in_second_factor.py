@@ -18,7 +18,7 @@ def prepare_sign_in_second_factor(ctx: Ctx) -> Reply:
     """Send the code of a code-based second factor (phone_code, email_code)."""
     si, client = sign_in.mutable(ctx.rt, ctx.tx, ctx.client(), ctx.path_param("sign_in_id"))
     sign_in.prepare_second_factor(ctx.rt, ctx.tx, client, si, ctx.params, ctx.request.base_url)
-    return wrapped(ctx, serialize.sign_in(ctx.rt, ctx.tx, si))
+    return wrapped(ctx, serialize.sign_in(ctx.rt, ctx.tx, si), shared=True)
 
 
 @FAPI.route(
@@ -32,4 +32,4 @@ def attempt_sign_in_second_factor(ctx: Ctx) -> Reply:
     """Prove the second factor (totp, backup_code, phone_code, email_code)."""
     si, client = sign_in.mutable(ctx.rt, ctx.tx, ctx.client(), ctx.path_param("sign_in_id"))
     sign_in.attempt_second_factor(ctx.rt, ctx.tx, client, si, ctx.params, ctx.request.base_url)
-    return wrapped(ctx, serialize.sign_in(ctx.rt, ctx.tx, si))
+    return wrapped(ctx, serialize.sign_in(ctx.rt, ctx.tx, si), shared=True)

@@ -13,7 +13,7 @@ SIGN_IN = "/v1/client/sign_ins/{sign_in_id}"
 
 
 def _reply(ctx: Ctx, si: SignIn) -> Reply:
-    return wrapped(ctx, serialize.sign_in(ctx.rt, ctx.tx, si), sign_in=True)
+    return wrapped(ctx, serialize.sign_in(ctx.rt, ctx.tx, si), shared=True)
 
 
 @FAPI.route(

@@ -13,7 +13,7 @@ SIGN_UP = "/v1/client/sign_ups/{sign_up_id}"
 
 
 def _reply(ctx: Ctx, su: SignUp) -> Reply:
-    return wrapped(ctx, serialize.sign_up(ctx.rt, su))
+    return wrapped(ctx, serialize.sign_up(ctx.rt, su), shared=True)
 
 
 @FAPI.route(

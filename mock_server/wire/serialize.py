@@ -7,6 +7,8 @@ fails at once. Verification secrets never leave this module.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from mock_server.config import Config
@@ -39,6 +41,8 @@ _OBJECT = {
     "passkey": "verification_passkey",
     **{strategy: "verification_web3" for strategy in web3.STRATEGIES},
 }
+# No wire forms built yet (``client``'s default).
+_NONE: Mapping[str, dict[str, Any]] = MappingProxyType({})
 # Kinds whose spec stub is closed and has no failed/expired status.
 _TWO_STATE = {"password", "totp", "backup_code"}
 
@@ -179,7 +183,10 @@ def factor_verification_age(rt: Runtime, s: Session) -> list[int]:
     ]
 
 
-def session(rt: Runtime, tx: Tx, s: Session) -> dict[str, Any]:
+def session(
+    rt: Runtime, tx: Tx, s: Session, built: Mapping[str, dict[str, Any]] = _NONE
+) -> dict[str, Any]:
+    """``built``: wire forms this request already made, by id (see ``client``)."""
     u = tx.get(User, s.user_id)
     return {
         "id": s.id,
@@ -198,7 +205,7 @@ def session(rt: Runtime, tx: Tx, s: Session) -> dict[str, Any]:
         "factor_verification_age": factor_verification_age(rt, s),
         "created_at": s.created_at,
         "updated_at": s.updated_at,
-        **({"user": user(rt, u)} if u else {}),
+        **({"user": built.get(u.id) or user(rt, u)} if u else {}),
     }
 
 
@@ -300,29 +307,26 @@ LISTED_SESSION_STATUSES = frozenset({"active", "pending"})
 
 
 def client(
-    rt: Runtime, tx: Tx, c: Client | None, sign_in_body: dict[str, Any] | None = None
+    rt: Runtime, tx: Tx, c: Client | None, built: Mapping[str, dict[str, Any]] = _NONE
 ) -> dict[str, Any] | None:
-    """``sign_in_body``: the client's sign-in, already serialized in this unit of work
-    (the answer to a sign-in request carries it twice; building it is most of the cost)."""
+    """``built``: the wire forms of a sign-in, sign-up, session or user that this request
+    already made, by id, as the unit leaves them. Most answers carry one of them twice
+    (the response, and again inside the client); building it is most of their cost."""
     if c is None:
         return None
     sessions = []
     for sid in c.session_ids:
         s = tx.get(Session, sid)
         if s is not None and s.status in LISTED_SESSION_STATUSES:
-            sessions.append(session(rt, tx, s))
+            sessions.append(built.get(s.id) or session(rt, tx, s, built))
     si = tx.get(SignIn, c.sign_in_id) if c.sign_in_id else None
     su = tx.get(SignUp, c.sign_up_id) if c.sign_up_id else None
     return {
         "object": "client",
         "id": c.id,
         "sessions": sessions,
-        "sign_in": (
-            (sign_in_body if sign_in_body and sign_in_body["id"] == si.id else sign_in(rt, tx, si))
-            if si
-            else None
-        ),
-        "sign_up": sign_up(rt, su) if su else None,
+        "sign_in": (built.get(si.id) or sign_in(rt, tx, si)) if si else None,
+        "sign_up": (built.get(su.id) or sign_up(rt, su)) if su else None,
         "last_active_session_id": c.last_active_session_id,
         "last_authentication_strategy": c.last_authentication_strategy,
         "cookie_expires_at": c.cookie_expires_at,
