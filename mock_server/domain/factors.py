@@ -34,12 +34,14 @@ _EMAIL = ("email_code", "email_link")
 def first_factors(
     config: Config, user: User, identifier: str | None = None
 ) -> list[dict[str, Any]]:
-    if identifier is not None and "@" in identifier and _active_connections(config):
-        enforced = enterprise_factors(config, {identifier.rsplit("@", 1)[1].lower()})
+    connections = _active_connections(config)
+    if connections and identifier is not None and "@" in identifier:
+        enforced = _owning(connections, {identifier.rsplit("@", 1)[1].lower()})
         if enforced:
             return enforced
     # Every sign-in answer lists these, most requests twice: one pass over each list,
-    # no helper generators (this function was an eighth of a sign-in request).
+    # no helper generators, the connections looked up once (this function was an eighth
+    # of a sign-in request).
     enabled = config.strategies.first_factors
     has_password = bool(user.password_hash)
     out: list[dict[str, Any]] = []
@@ -62,7 +64,10 @@ def first_factors(
         if "reset_password_phone_code" in enabled:
             for p in phones:
                 out.append(_phone_factor("reset_password_phone_code", p, user, identifier))
-    out.extend(sso_factors(config, user))
+    if user.external_accounts:
+        out.extend(_oauth_factors(config, user))
+    if connections:
+        out.extend(_owning(connections, {e.email_address.rsplit("@", 1)[-1] for e in emails}))
     if user.web3_wallets:
         out.extend(wallets.first_factors(config, user))
     if user.passkeys:
@@ -70,21 +75,13 @@ def first_factors(
     return out
 
 
-def sso_factors(config: Config, user: User) -> list[dict[str, Any]]:
-    """``oauth_<provider>`` for each linked provider the instance still offers, and
-    ``enterprise_sso`` when an email's domain has an enterprise connection."""
-    out: list[dict[str, Any]] = []
-    if user.external_accounts:
-        linked = [a for a in user.external_accounts if is_verified(a)]
-        for provider in dict.fromkeys(a.provider for a in linked):
-            if provider.removeprefix("oauth_") in config.oauth.providers:
-                out.append({"strategy": provider})
-    if _active_connections(config):
-        domains = {
-            e.email_address.rsplit("@", 1)[-1] for e in user.email_addresses if is_verified(e)
-        }
-        out.extend(enterprise_factors(config, domains))
-    return out
+def _oauth_factors(config: Config, user: User) -> list[dict[str, Any]]:
+    linked = [a for a in user.external_accounts if is_verified(a)]
+    return [
+        {"strategy": provider}
+        for provider in dict.fromkeys(a.provider for a in linked)
+        if provider.removeprefix("oauth_") in config.oauth.providers
+    ]
 
 
 def enterprise_factors(config: Config, domains: set[str]) -> list[dict[str, Any]]:
@@ -95,7 +92,14 @@ def enterprise_factors(config: Config, domains: set[str]) -> list[dict[str, Any]
     Clerk superseded it with ``enterprise_sso``, and a list with both keeps Clerk's
     components from recognising an SSO-only sign-in.
     """
-    for conn_domains, factor in _active_connections(config):
+    return _owning(_active_connections(config), domains)
+
+
+_Connections = tuple[tuple[frozenset[str], dict[str, Any]], ...]
+
+
+def _owning(connections: _Connections, domains: set[str]) -> list[dict[str, Any]]:
+    for conn_domains, factor in connections:
         if not domains.isdisjoint(conn_domains):
             return [dict(factor)]
     return []
@@ -103,10 +107,10 @@ def enterprise_factors(config: Config, domains: set[str]) -> list[dict[str, Any]
 
 # The config is frozen: its active connections are listed once per config (keyed by
 # identity and holding the config, so another app's config never sees a stale list).
-_connections: dict[int, tuple[Config, tuple[tuple[frozenset[str], dict[str, Any]], ...]]] = {}
+_connections: dict[int, tuple[Config, _Connections]] = {}
 
 
-def _active_connections(config: Config) -> tuple[tuple[frozenset[str], dict[str, Any]], ...]:
+def _active_connections(config: Config) -> _Connections:
     hit = _connections.get(id(config))
     if hit is None or hit[0] is not config:
         if len(_connections) > 64:
