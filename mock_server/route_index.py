@@ -45,6 +45,9 @@ def _segments(route: BaseRoute) -> list[str] | None:
 class IndexedRoutes(BaseRoute):
     def __init__(self, routes: list[BaseRoute]) -> None:
         self.routes = list(routes)
+        # ``find``'s answers for paths without parameters (``/v1/client``, the commonest
+        # requests): as many as there are such routes and methods, whatever is asked.
+        self._fixed: dict[tuple[str, str], Route] = {}
         self._root = _Node()
         self._always: list[int] = []
         for index, route in enumerate(self.routes):
@@ -97,6 +100,9 @@ class IndexedRoutes(BaseRoute):
         without building scopes (a route's regex and convertors are all its ``matches``
         asks); None when no route matches fully (a 404 or 405, which the caller leaves
         to the router) or when a candidate is not a plain route (a mount)."""
+        fixed = self._fixed.get((route_path, method))
+        if fixed is not None:
+            return fixed, {}
         for index in self._candidates(route_path):
             route = self.routes[index]
             if not isinstance(route, Route):
@@ -107,6 +113,8 @@ class IndexedRoutes(BaseRoute):
             if route.methods is None or method in route.methods:
                 convert = route.param_convertors
                 params = {key: convert[key].convert(v) for key, v in found.groupdict().items()}
+                if not params and route_path == route.path:
+                    self._fixed[(route_path, method)] = route
                 return route, params
         return None
 

@@ -99,3 +99,25 @@ def test_a_route_the_trie_cannot_describe_is_always_asked() -> None:
 def test_fapi_paths_stay_under_v1_so_they_may_be_asked_first() -> None:
     """build_app asks the FAPI routes before /__admin, /__idp and the proxy mount."""
     assert all(path.startswith("/v1/") for path in PATHS)
+
+
+def test_remembered_answers_are_only_those_of_fixed_paths_so_they_stay_bounded() -> None:
+    """``find`` keeps the answers for paths without parameters; whatever else is asked
+    (a fuzzer's paths, every sign-in's own path) leaves nothing behind."""
+    index = _fapi_routes()
+    fixed = {
+        (route.path, method)
+        for route in index.routes
+        if isinstance(route, Route) and "{" not in route.path
+        for method in route.methods or ()
+    }
+    for template in PATHS:
+        parts = template.split("/")
+        path = "/".join(f"id_{n}" if p.startswith("{") else p for n, p in enumerate(parts))
+        for method in ("GET", "POST", "HEAD"):
+            for candidate in (template, path, path + "/x", template + "/"):
+                first = index.find(candidate, method)
+                assert index.find(candidate, method) == first, (method, candidate)
+    assert index._fixed
+    assert set(index._fixed) <= fixed
+    assert index.find("/v1/client", "GET") == (index._fixed[("/v1/client", "GET")], {})
