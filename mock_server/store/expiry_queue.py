@@ -32,7 +32,8 @@ Key = tuple[str, str]  # (table, id)
 class Row(NamedTuple):
     entity: Entity
     # Epoch ms after which the row is dropped (``store/retention.py``), as last filed;
-    # None: kept. Deadlines only move later in place, so this one is never too late.
+    # None: kept. A unit may move it in place (a client used again moves it later): the
+    # sweep works it out again from the entity when this one comes due.
     expires_at: int | None
     # (table, id) of the row this one goes with: it is dropped when that one is gone.
     depends_on: Key | None = None

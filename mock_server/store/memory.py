@@ -88,7 +88,7 @@ class MemoryTx:
         A row it only read, and perhaps changed in place, is already the stored object;
         its retention deadline may have moved later (a client used again), which the
         sweep finds when the row's old deadline comes due (``ExpiryQueue.sweep``). Not
-        filing those saved a twelfth of a sign-in request (``docs/performance.md``).
+        filing those saved 6% of a flow request's instructions (``docs/performance.md``).
         """
         tables = self._tables
         filed: list[Row] = []

@@ -136,12 +136,13 @@ _FORM = "application/x-www-form-urlencoded"
 
 
 def split_form(text: str) -> list[tuple[str, str]]:
-    """``parse_qsl(text, keep_blank_values=True)``, the same pairs at a third of the cost.
+    """``parse_qsl(text, keep_blank_values=True)``: the same pairs, sooner.
 
     ``parse_qsl`` coerces its arguments and unquotes every name and value through two
-    calls, one of which only finds there is nothing to do: a twelfth of an email-code
-    sign-in request went to it. ``unquote`` is skipped where there is no ``%`` (which is
-    what it checks first itself). ``tests/unit/test_form_parsing.py`` holds the two equal.
+    calls, most of which find nothing to do; on the sign-in flows' bodies this takes
+    1.6-5.3 us against its 4.2-7.9. ``unquote`` is skipped where there is no ``%`` (which
+    is what it checks first itself). ``tests/unit/test_form_parsing.py`` holds the two
+    equal.
     """
     out: list[tuple[str, str]] = []
     for pair in text.split("&"):
