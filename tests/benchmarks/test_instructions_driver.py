@@ -1,0 +1,27 @@
+"""The instruction-count benchmark drives real flows: each step must still succeed, or its
+figures would count error answers (the driver asserts every status it cares about)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "instructions.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_instructions", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("flow", ["password", "email-code", "client"])
+def test_each_flow_the_benchmark_counts_runs_to_completion(flow: str) -> None:
+    asyncio.run(_load()._drive(flow, 3))
