@@ -26,9 +26,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from in_process import FORM, PASSWORD, Answer, admin, call, check, scope
+
 HERE = Path(__file__).resolve().parent
-PASSWORD = "bench-password-123"
-FORM = (b"content-type", b"application/x-www-form-urlencoded")
 # Flows per count: the difference between the two is what is divided.
 SHORT, LONG = 100, 500
 REQUESTS_PER_UNIT = {"password": 3, "email-code": 3, "client": 1}
@@ -43,39 +43,13 @@ def _app() -> Any:
     return build_app(load_config(profile="test"))
 
 
-async def _call(
+async def _ok(
     app: Any, method: str, path: str, body: bytes = b"", headers: Headers | None = None
-) -> tuple[int, dict[bytes, bytes], bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"_is_native=1",
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:4010"), *(headers or [])],
-        "client": ("127.0.0.1", 5555),
-        "server": ("127.0.0.1", 4010),
-    }
-    messages = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def receive() -> dict[str, Any]:
-        return messages.pop() if messages else {"type": "http.disconnect"}
-
-    answer: dict[str, Any] = {}
-    chunks: list[bytes] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            answer.update(status=message["status"], headers=dict(message["headers"]))
-        else:
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return answer["status"], answer["headers"], b"".join(chunks)
+) -> Answer:
+    """A native client's request; a failed one stops the count (it would count errors)."""
+    answer = await call(app, scope(method, path, b"_is_native=1", headers), body)
+    check(answer[0], answer[2], f"{method} {path}")
+    return answer
 
 
 def _found(pattern: bytes, body: bytes) -> str:
@@ -85,62 +59,44 @@ def _found(pattern: bytes, body: bytes) -> str:
 
 
 async def _sign_in(app: Any, identifier: bytes) -> tuple[bytes, str, bytes]:
-    status, headers, body = await _call(
-        app, "POST", "/v1/client/sign_ins", b"identifier=" + identifier, [FORM]
+    _, headers, body = await _ok(
+        app, "POST", "/v1/client/sign_ins", b"identifier=" + identifier, FORM
     )
-    assert status == 200, body[:300]
     return headers[b"authorization"], _found(rb'"id":"(sia_\w+)"', body), body
 
 
 async def _password(app: Any) -> None:
     token, sign_in, _ = await _sign_in(app, b"bench%40example.com")
-    auth = (b"authorization", token)
-    attempt = f"/v1/client/sign_ins/{sign_in}/attempt_first_factor"
+    auth = [*FORM, (b"authorization", token)]
     form = f"strategy=password&password={PASSWORD}".encode()
-    assert (await _call(app, "POST", attempt, form, [FORM, auth]))[0] == 200
-    assert (await _call(app, "GET", "/v1/client", headers=[auth]))[0] == 200
+    await _ok(app, "POST", f"/v1/client/sign_ins/{sign_in}/attempt_first_factor", form, auth)
+    await _ok(app, "GET", "/v1/client", headers=auth)
 
 
 async def _email_code(app: Any) -> None:
     token, sign_in, body = await _sign_in(app, b"bench%2Bclerk_test%40example.com")
-    auth = (b"authorization", token)
+    auth = [*FORM, (b"authorization", token)]
     email = _found(rb'"strategy":"email_code","email_address_id":"(idn_\w+)"', body)
     base = f"/v1/client/sign_ins/{sign_in}"
     prepare = f"strategy=email_code&email_address_id={email}".encode()
-    assert (await _call(app, "POST", base + "/prepare_first_factor", prepare, [FORM, auth]))[
-        0
-    ] == 200
-    attempt = b"strategy=email_code&code=424242"  # Clerk's test mode: +clerk_test takes it
-    assert (await _call(app, "POST", base + "/attempt_first_factor", attempt, [FORM, auth]))[
-        0
-    ] == 200
+    await _ok(app, "POST", base + "/prepare_first_factor", prepare, auth)
+    # Clerk's test mode: a +clerk_test address takes 424242.
+    await _ok(app, "POST", base + "/attempt_first_factor", b"strategy=email_code&code=424242", auth)
 
 
 async def _drive(flow: str, count: int) -> None:
     app = _app()
     for email in ("bench@example.com", "bench+clerk_test@example.com"):
-        created = await _call(
-            app,
-            "POST",
-            "/__admin/users",
-            f'{{"email_addresses": ["{email}"], "password": "{PASSWORD}"}}'.encode(),
-            [(b"content-type", b"application/json")],
-        )
-        assert created[0] < 300, created[2][:300]
+        await admin(app, "/__admin/users", {"email_addresses": [email], "password": PASSWORD})
     step: Callable[[Any], Awaitable[None]]
     if flow == "client":
         token, sign_in, _ = await _sign_in(app, b"bench%40example.com")
-        await _call(
-            app,
-            "POST",
-            f"/v1/client/sign_ins/{sign_in}/attempt_first_factor",
-            f"strategy=password&password={PASSWORD}".encode(),
-            [FORM, (b"authorization", token)],
-        )
+        auth = [*FORM, (b"authorization", token)]
+        form = f"strategy=password&password={PASSWORD}".encode()
+        await _ok(app, "POST", f"/v1/client/sign_ins/{sign_in}/attempt_first_factor", form, auth)
 
         async def step(app: Any) -> None:
-            answer = await _call(app, "GET", "/v1/client", headers=[(b"authorization", token)])
-            assert answer[0] == 200, answer[2][:300]
+            await _ok(app, "GET", "/v1/client", headers=auth)
     else:
         step = _password if flow == "password" else _email_code
     for _ in range(count):

@@ -27,10 +27,8 @@ import sys
 import time
 from typing import Any
 
-import orjson
+from in_process import FORM, PASSWORD, admin, call, check, scope
 
-PASSWORD = "bench-password-123"
-FORM = [(b"content-type", b"application/x-www-form-urlencoded")]
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -39,65 +37,19 @@ def rss_mb() -> float:
         return int(statm.read().split()[1]) * _PAGE / 2**20
 
 
-Scope = dict[str, Any]
-
-
-def _scope(method: str, path: str, query: bytes = b"", headers: list[Any] | None = None) -> Scope:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query,
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:4010"), *(headers or [])],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 4010),
-    }
-
-
-async def call(app: Any, scope: Scope, body: bytes = b"") -> tuple[int, dict[bytes, bytes], bytes]:
-    """One request through the whole ASGI app, as uvicorn would make it."""
-    status = 0
-    headers: dict[bytes, bytes] = {}
-    chunks: list[bytes] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-            headers.update((k.lower(), v) for k, v in message.get("headers", []))
-        else:
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, headers, b"".join(chunks)
-
-
-def _check(status: int, body: bytes, what: str) -> None:
-    if status not in (200, 201):
-        raise RuntimeError(f"{what} answered {status}: {body[:300]!r}")
-
-
 async def completed_sign_in(app: Any) -> None:
     status, headers, body = await call(
         app,
-        _scope("POST", "/v1/client/sign_ins", b"_is_native=1", FORM),
+        scope("POST", "/v1/client/sign_ins", b"_is_native=1", FORM),
         b"identifier=bench%40example.com",
     )
-    _check(status, body, "create")
+    check(status, body, "create")
     sign_in = re.search(rb'"id":"(sia_\w+)"', body)
     assert sign_in is not None
     auth = [*FORM, (b"authorization", headers[b"authorization"])]
     status, _, body = await call(
         app,
-        _scope(
+        scope(
             "POST",
             f"/v1/client/sign_ins/{sign_in.group(1).decode()}/attempt_first_factor",
             b"_is_native=1",
@@ -105,7 +57,7 @@ async def completed_sign_in(app: Any) -> None:
         ),
         f"strategy=password&password={PASSWORD}".encode(),
     )
-    _check(status, body, "attempt")
+    check(status, body, "attempt")
     if b'"status":"complete"' not in body:
         raise RuntimeError(f"the sign-in did not complete: {body[:300]!r}")
 
@@ -113,16 +65,10 @@ async def completed_sign_in(app: Any) -> None:
 async def abandoned_sign_in(app: Any) -> None:
     status, _, body = await call(
         app,
-        _scope("POST", "/v1/client/sign_ins", b"_is_native=1", FORM),
+        scope("POST", "/v1/client/sign_ins", b"_is_native=1", FORM),
         b"identifier=bench%40example.com",
     )
-    _check(status, body, "create")
-
-
-async def admin(app: Any, path: str, payload: dict[str, Any]) -> None:
-    headers = [(b"content-type", b"application/json")]
-    status, _, body = await call(app, _scope("POST", path, b"", headers), orjson.dumps(payload))
-    _check(status, body, path)
+    check(status, body, "create")
 
 
 async def drive(count: int, days: float, eviction: bool, reports: int) -> None:
