@@ -82,7 +82,7 @@ def _wait(base: str, path: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"{base} did not start")
 
 
-def start_ceiling(module: str = "ceiling_app", probe: str = "/ceiling") -> Server:
+def start_app(module: str = "ceiling_app", probe: str = "/ceiling") -> Server:
     """An app from this directory on the same server stack as the mock: the ceiling, or
     the lean floor (``--lean``)."""
     port = _free_port()
@@ -317,7 +317,7 @@ def main() -> None:
         config = Path(tmp) / "bench.toml"
         config.write_text('profile = "test"\n')
         try:
-            ceiling = start_ceiling()
+            ceiling = start_app()
             servers.append(ceiling)
             ceiling_pid = ceiling.proc.pid
             ceiling_row = Row(
@@ -355,7 +355,7 @@ def main() -> None:
                 groups.append(_rows_for("mock --validate-responses", validating, d, c, fc))
             lean_row: Row | None = None
             if args.lean:
-                lean = start_ceiling("lean_flow_app", "/v1/client")
+                lean = start_app("lean_flow_app", "/v1/client")
                 servers.append(lean)
                 lean_pid = lean.proc.pid
                 lean_row = Row(

@@ -4,24 +4,20 @@ answered less than the mock does would flatter the comparison in ``load.py --lea
 from __future__ import annotations
 
 import asyncio
-import importlib
-from pathlib import Path
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import orjson
-import pytest
 
 import schemas
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
 
 def test_the_floor_answers_the_password_flow_in_the_wire_shapes(
-    monkeypatch: pytest.MonkeyPatch,
+    bench: Callable[[str], ModuleType],
 ) -> None:
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    drive = importlib.import_module("in_process")
-    app = importlib.import_module("lean_flow_app").app
+    drive = bench("in_process")
+    app = bench("lean_flow_app").app
 
     async def flow() -> list[tuple[int, Any]]:
         answers = []
