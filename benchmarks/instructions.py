@@ -39,8 +39,10 @@ Headers = list[tuple[bytes, bytes]]
 def _app() -> Any:
     from mock_server.app import build_app
     from mock_server.config import load_config
+    from mock_server.store.factory import open_store
 
-    return build_app(load_config(profile="test"))
+    # The store as ``fapi-harness serve`` opens it: a test's store checks more.
+    return build_app(load_config(profile="test"), open_store(None))
 
 
 async def _ok(

@@ -14,14 +14,18 @@ from mock_server.runtime import Runtime
 from mock_server.store.base import Tx
 
 
-def _abandoned(rt: Runtime, flow: SignIn | SignUp | None) -> bool:
+def _abandoned(rt: Runtime, tx: Tx, kind: type[SignIn] | type[SignUp], id_: str) -> bool:
+    # Looked at on every request about the client; read for a change only when due.
+    flow = tx.view(kind, id_)
+    if flow is not None and flows.lapsing(rt, flow):
+        flow = tx.get(kind, id_)
     return flow is not None and flows.abandoned(rt, flow)
 
 
 def refresh(rt: Runtime, tx: Tx, client: Client) -> Client:
     sessions.refresh_client(rt, tx, client)
-    if client.sign_in_id and _abandoned(rt, tx.get(SignIn, client.sign_in_id)):
+    if client.sign_in_id and _abandoned(rt, tx, SignIn, client.sign_in_id):
         client.sign_in_id = None
-    if client.sign_up_id and _abandoned(rt, tx.get(SignUp, client.sign_up_id)):
+    if client.sign_up_id and _abandoned(rt, tx, SignUp, client.sign_up_id):
         client.sign_up_id = None
     return client

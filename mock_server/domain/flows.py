@@ -21,9 +21,15 @@ def abandoned(rt: Runtime, flow: SignIn | SignUp) -> bool:
     """Whether the flow is abandoned, marking it so when its time has passed."""
     if flow.status == "complete":
         return False
-    if flow.status != "abandoned" and rt.now() >= flow.abandon_at:
+    if lapsing(rt, flow):
         flow.status = "abandoned"
     return flow.status == "abandoned"
+
+
+def lapsing(rt: Runtime, flow: SignIn | SignUp) -> bool:
+    """Whether ``abandoned`` would mark the flow now: a reader that only looks at it
+    (``Tx.view``) reads it for a change first."""
+    return flow.status not in ("complete", "abandoned") and rt.now() >= flow.abandon_at
 
 
 def owned(

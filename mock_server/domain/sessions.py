@@ -77,17 +77,23 @@ def refresh_status(rt: Runtime, session: Session) -> Session:
     return session
 
 
+def lapsing(rt: Runtime, session: Session) -> bool:
+    """Whether ``refresh_status`` would change the session now."""
+    return session.status in ACTIVE and rt.now() >= min(session.expire_at, session.abandon_at)
+
+
 def refresh_client(rt: Runtime, tx: Tx, client: Client) -> Client:
     """Expire the client's sessions that outlived their lifetime; if the last active one
     is gone, the client is signed out (``last_active_session_id`` null, ``__client_uat`` 0).
     """
     for sid in client.session_ids:
-        session = tx.get(Session, sid)
-        if session is not None:
-            refresh_status(rt, session)
+        # Looked at on every request about the client; read for a change only when due.
+        session = tx.view(Session, sid)
+        if session is not None and lapsing(rt, session):
+            refresh_status(rt, tx.get(Session, sid) or session)
     last = client.last_active_session_id
     if last is not None:
-        current = tx.get(Session, last)
+        current = tx.view(Session, last)
         if current is None or current.status not in ACTIVE:
             client.last_active_session_id = None
     return client

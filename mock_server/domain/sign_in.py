@@ -91,7 +91,8 @@ def create(rt: Runtime, tx: Tx, client: Client, params: Params, base_url: str) -
         if strategy is not None or params.has("password"):
             raise FapiError.of("form_param_missing", param="identifier")
         return si
-    user = users.find_by_identifier(tx, identifier)
+    # Only read here; an attempt made with it (a password) reads it again to change it.
+    user = users.find_by_identifier(tx, identifier, view=True)
     if user is None:
         raise FapiError.of("form_identifier_not_found", param="identifier")
     users.check_not_locked(rt, user)
@@ -134,8 +135,9 @@ def mutable(rt: Runtime, tx: Tx, client: Client | None, sign_in_id: str) -> tupl
     return si, client
 
 
-def _user(tx: Tx, si: SignIn) -> User:
-    user = tx.get(User, si.user_id or "")
+def _user(tx: Tx, si: SignIn, *, view: bool = False) -> User:
+    """The sign-in's user; ``view``: read only (``Tx.view``)."""
+    user = (tx.view if view else tx.get)(User, si.user_id or "")
     if user is None:
         # The account went away mid-flow (deleted by an administrator).
         raise FapiError.of("sign_in_identification_or_user_deleted")
@@ -160,7 +162,8 @@ def prepare_first_factor(
     if sso.prepare_sign_in(rt, tx, client, si, params, base_url):
         return si
     _require_status(si, "needs_first_factor", action="prepare_first_factor")
-    user = _user(tx, si)
+    # Preparing sends a code or a challenge: it changes the sign-in, never the user.
+    user = _user(tx, si, view=True)
     implementation, factor = choose(
         strategy,
         first_factors(rt.config, user, si.identifier),

@@ -106,7 +106,7 @@ def _unknown_sso_email(rt: Runtime, tx: Tx, si: SignIn, params: Params) -> bool:
     email = identifiers.normalize_email(identifier)
     if saml.connection_for_email(rt.config, email) is None:
         return False
-    if users.find_by_identifier(tx, email) is not None:
+    if users.find_by_identifier(tx, email, view=True) is not None:
         return False
     si.identifier = email
     si.status = "needs_first_factor"
@@ -115,7 +115,7 @@ def _unknown_sso_email(rt: Runtime, tx: Tx, si: SignIn, params: Params) -> bool:
 
 def _identify(tx: Tx, si: SignIn, email: str) -> None:
     si.identifier = email
-    user = users.find_by_identifier(tx, email)
+    user = users.find_by_identifier(tx, email, view=True)
     si.user_id = user.id if user else None
 
 

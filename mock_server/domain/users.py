@@ -19,14 +19,18 @@ def _key(kind: ids.IdentifierKind, value: str) -> str:
     return f"{kind}:{ids.normalize(kind, value)}"
 
 
-def find_by_identifier(tx: Tx, value: str) -> User | None:
+def find_by_identifier(tx: Tx, value: str, *, view: bool = False) -> User | None:
+    """The user an identifier names; ``view``: a caller that will not change it
+    (``Tx.view``)."""
     kind = ids.classify(value)
     user_id = resolve(tx, INDEX, _key(kind, value))
     if user_id is None and kind in ("phone_number", "web3_wallet"):
         # "12345" style usernames are not allowed by default, but a username that
         # merely looks phone-like is still worth a second look.
         user_id = resolve(tx, INDEX, _key("username", value))
-    return tx.get(User, user_id) if user_id else None
+    if not user_id:
+        return None
+    return tx.view(User, user_id) if view else tx.get(User, user_id)
 
 
 def identifier_taken(tx: Tx, kind: ids.IdentifierKind, value: str) -> bool:

@@ -26,6 +26,14 @@ T = TypeVar("T")
 class Tx(Protocol):
     def get(self, kind: type[E], id_: str) -> E | None: ...
 
+    def view(self, kind: type[E], id_: str) -> E | None:
+        """``get`` for a row this unit will not change: what an answer is built from.
+
+        The memory store skips the undo image it takes of a row a unit may change. A
+        change made through a view would outlive a failed unit, so a store that checks
+        (the memory store, except in ``fapi-harness serve``) fails the unit instead."""
+        ...
+
     def put(self, entity: Entity) -> None: ...
 
     def delete(self, kind: type[Entity], id_: str) -> None: ...

@@ -12,6 +12,13 @@ dumped every row read at commit to find the changed ones: about a quarter of a s
 request (``docs/performance.md``). Writing the undo image costs half a parse, and a
 commit now only files its rows. Each row carries its retention deadline, and the sweep
 finds the rows that are due through an :class:`ExpiryQueue` rather than by looking at all.
+
+A row a unit only looks at (``Tx.view``: what an answer is built from) needs no image;
+skipping those took 3-5% of the instructions off a flow request and 15% off a signed-in
+``GET /v1/client`` (``benchmarks/instructions.py``). Nothing in the store can tell a look from a
+change, so a store built with ``check_views`` (every store but the server's) images viewed
+rows anyway and fails the unit that changed one: the test suites and the fuzzer run that
+way, and hold every handler to its word.
 """
 
 from __future__ import annotations
@@ -39,9 +46,16 @@ def _row(entity: Entity) -> Row:
     return Row(entity, expires_at(entity), depends_on(entity))
 
 
+class ViewChangedError(AssertionError):
+    """A unit changed a row it read through ``Tx.view``: a mock bug, since a failing unit
+    would have kept that change."""
+
+
 class MemoryTx:
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, *, check_views: bool = False) -> None:
         self._tables = tables
+        # Each viewed row's JSON, to find a change made through a view (``check_views``).
+        self._viewed: dict[tuple[str, str], bytes] | None = {} if check_views else None
         # The rows this unit put or deleted: what its commit files.
         self._staged: dict[tuple[str, str], Any] = {}
         # The stored row and its JSON before this unit, for each row it read.
@@ -57,8 +71,47 @@ class MemoryTx:
             return None
         entity: E = row.entity  # type: ignore[assignment]
         if key not in self._undo and not entity.model_config.get("frozen"):
-            self._undo[key] = (row, entity.__pydantic_serializer__.to_json(entity))
+            image = entity.__pydantic_serializer__.to_json(entity)
+            viewed = self._viewed.pop(key, None) if self._viewed is not None else None
+            # Viewed first and read again to change: the image from the view is the one
+            # to put back, and the row must still match it (``check_views``).
+            self._undo[key] = (row, viewed or image)
+            if viewed is not None and viewed != image:
+                raise _view_error([key])
         return entity
+
+    def view(self, kind: type[E], id_: str) -> E | None:
+        key = (kind.table, id_)
+        staged = self._staged.get(key)
+        if staged is not None:
+            return None if staged is _DELETED else staged
+        row = self._tables[kind.table].get(id_)
+        if row is None:
+            return None
+        entity: E = row.entity  # type: ignore[assignment]
+        viewed = self._viewed
+        if (
+            viewed is not None
+            and key not in self._undo
+            and key not in viewed
+            and not entity.model_config.get("frozen")
+        ):
+            viewed[key] = entity.__pydantic_serializer__.to_json(entity)
+        return entity
+
+    def check_views(self) -> None:
+        """Fail if a row read only through ``view`` has changed (``check_views`` stores)."""
+        changed = self._changed_views()
+        if changed:
+            raise _view_error(changed)
+
+    def _changed_views(self) -> list[tuple[str, str]]:
+        out = []
+        for (table, id_), image in (self._viewed or {}).items():
+            row = self._tables[table].get(id_)
+            if row is not None and row.entity.__pydantic_serializer__.to_json(row.entity) != image:
+                out.append((table, id_))
+        return out
 
     def prefetch(self, kind: type[Entity], id_: str) -> None:
         """Nothing to do: a read here is a dict lookup."""
@@ -107,9 +160,23 @@ class MemoryTx:
             queue.orphaned(row, tables)
 
     def rollback(self) -> None:
-        """Put back every row this unit read, as it was: it may have been changed in place."""
-        for (table, id_), (row, json) in self._undo.items():
+        """Put back every row this unit read, as it was: it may have been changed in place.
+
+        A ``check_views`` store puts back the viewed rows too, then fails if one had changed.
+        """
+        changed = self._changed_views()
+        viewed = self._viewed or {}
+        images = [(key, row, json) for key, (row, json) in self._undo.items()]
+        images += [(key, self._tables[key[0]][key[1]], viewed[key]) for key in changed]
+        for (table, id_), row, json in images:
             self._tables[table][id_] = row._replace(entity=TABLES[table].model_validate_json(json))
+        if changed:
+            raise _view_error(changed)
+
+
+def _view_error(changed: list[tuple[str, str]]) -> ViewChangedError:
+    rows = ", ".join(f"{table} {id_!r}" for table, id_ in changed)
+    return ViewChangedError(f"{rows} read through Tx.view, then changed (Tx.get reads to change)")
 
 
 def _settle() -> None:
@@ -132,10 +199,16 @@ class MemoryStore:
     ``settle_gc``: freeze the heap after each sweep (:func:`_settle`). It acts on the
     whole process, so only the server asks for it (``store.factory.open_store``), not a
     test process that builds many apps.
+
+    ``check_views``: hold every unit to its views (see the module's docstring). On unless
+    asked otherwise, so tests and in-process suites check; the server turns it off.
     """
 
-    def __init__(self, sweep_every: int = 2000, *, settle_gc: bool = False) -> None:
+    def __init__(
+        self, sweep_every: int = 2000, *, settle_gc: bool = False, check_views: bool = True
+    ) -> None:
         self._settle_gc = settle_gc
+        self._check_views = check_views
         self._lock = threading.RLock()
         self._tables: Tables = {name: {} for name in TABLES}
         self._queue = ExpiryQueue()
@@ -153,7 +226,7 @@ class MemoryStore:
 
     def transact(self, fn: Callable[[Tx], T]) -> T:
         with self._lock:
-            tx = MemoryTx(self._tables)
+            tx = MemoryTx(self._tables, check_views=self._check_views)
             try:
                 result = fn(tx)
             except CommittedFapiError:
@@ -166,6 +239,11 @@ class MemoryStore:
             return result
 
     def _commit(self, tx: MemoryTx) -> None:
+        try:
+            tx.check_views()
+        except ViewChangedError:
+            tx.rollback()
+            raise
         tx.commit(self._queue)
         self._commits += 1
         if self._sweep_every and self._commits % self._sweep_every == 0:

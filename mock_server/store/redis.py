@@ -285,6 +285,10 @@ class RedisTx:
         self._staged[table_key] = entity
         return entity
 
+    def view(self, kind: type[E], id_: str) -> E | None:
+        """As ``get``: the commit writes back whatever changed, viewed or not."""
+        return self.get(kind, id_)
+
     def _send(self, *command: Any) -> Any:
         """One command and its reply: the one way a unit talks to Redis. While the shared
         clock is due to be read (``RedisClock.refresh``), its ``HGETALL`` goes ahead of

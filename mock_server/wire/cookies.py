@@ -28,7 +28,7 @@ def client_uat(tx: Tx, client: Client | None) -> int:
     started = [
         s.created_at
         for sid in client.session_ids
-        if (s := tx.get(Session, sid)) is not None and s.status in sessions.ACTIVE
+        if (s := tx.view(Session, sid)) is not None and s.status in sessions.ACTIVE
     ]
     return max(started) // 1000 if started else 0
 

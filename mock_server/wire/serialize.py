@@ -187,7 +187,7 @@ def session(
     rt: Runtime, tx: Tx, s: Session, built: Mapping[str, dict[str, Any]] = _NONE
 ) -> dict[str, Any]:
     """``built``: wire forms this request already made, by id (see ``client``)."""
-    u = tx.get(User, s.user_id)
+    u = tx.view(User, s.user_id)
     return {
         "id": s.id,
         "object": "session",
@@ -226,7 +226,7 @@ def _supported_identifiers(config: Config) -> list[str]:
 
 
 def sign_in(rt: Runtime, tx: Tx, si: SignIn) -> dict[str, Any]:
-    u = tx.get(User, si.user_id) if si.user_id else None
+    u = tx.view(User, si.user_id) if si.user_id else None
     first = factors.first_factors(rt.config, u, si.identifier) if u else _sso_only(rt, si)
     second = (
         factors.second_factors(rt.config, u)
@@ -316,11 +316,11 @@ def client(
         return None
     sessions = []
     for sid in c.session_ids:
-        s = tx.get(Session, sid)
+        s = tx.view(Session, sid)
         if s is not None and s.status in LISTED_SESSION_STATUSES:
             sessions.append(built.get(s.id) or session(rt, tx, s, built))
-    si = tx.get(SignIn, c.sign_in_id) if c.sign_in_id else None
-    su = tx.get(SignUp, c.sign_up_id) if c.sign_up_id else None
+    si = tx.view(SignIn, c.sign_in_id) if c.sign_in_id else None
+    su = tx.view(SignUp, c.sign_up_id) if c.sign_up_id else None
     return {
         "object": "client",
         "id": c.id,
@@ -367,7 +367,7 @@ def session_reverification(rt: Runtime, tx: Tx, s: Session) -> dict[str, Any]:
     from mock_server.domain import reverification
 
     rv = reverification.load(s)
-    u = tx.get(User, s.user_id)
+    u = tx.view(User, s.user_id)
     return {
         "object": "session_reverification",
         "id": rv.id,

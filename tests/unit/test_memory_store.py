@@ -8,6 +8,8 @@ from mock_server.domain.models import Client, Pointer
 from mock_server.errors import CommittedFapiError, FapiError
 from mock_server.store import MemoryStore, Tx
 from mock_server.store.base import point, resolve
+from mock_server.store.factory import open_store
+from mock_server.store.memory import MemoryTx, ViewChangedError
 
 
 def _client(id_: str) -> Client:
@@ -87,6 +89,83 @@ def test_a_committed_unit_keeps_what_it_changed_in_place() -> None:
     after = store.transact(lambda tx: tx.get(Client, "client_a"))
     assert after is not None
     assert after.session_ids == ["sess_new"]
+
+
+def _seeded(**options: bool) -> MemoryStore:
+    store = MemoryStore(**options)
+    store.transact(
+        lambda tx: tx.put(Client(id="client_a", created_at=1, updated_at=1, session_ids=["s1"]))
+    )
+    return store
+
+
+def _stored(store: MemoryStore) -> tuple[list[str], int]:
+    after = store.transact(lambda tx: tx.view(Client, "client_a"))
+    assert after is not None
+    return after.session_ids, after.updated_at
+
+
+@pytest.mark.parametrize("then", ["returns", "fails"])
+def test_a_change_made_through_a_view_fails_the_unit_and_is_put_back(then: str) -> None:
+    """A view takes no undo image on the server; a checking store (the tests') finds the
+    handler that changes a row through one, whether or not its unit fails."""
+    store = _seeded()
+
+    def unit(tx: Tx) -> None:
+        mine = tx.view(Client, "client_a")
+        assert mine is not None
+        mine.session_ids.append("sess_new")
+        if then == "fails":
+            raise FapiError.of("form_param_missing", param="x")
+
+    with pytest.raises(ViewChangedError, match="clients 'client_a'"):
+        store.transact(unit)
+    assert _stored(store) == (["s1"], 1)
+
+
+def test_a_viewed_row_read_again_to_change_is_put_back_from_its_view() -> None:
+    store = _seeded()
+
+    def unit(tx: Tx) -> None:
+        assert tx.view(Client, "client_a") is not None
+        mine = tx.get(Client, "client_a")
+        assert mine is not None
+        mine.session_ids.append("sess_new")
+        mine.updated_at = 99
+        raise FapiError.of("form_param_missing", param="x")
+
+    with pytest.raises(FapiError):
+        store.transact(unit)
+    assert _stored(store) == (["s1"], 1)
+
+
+def test_a_row_changed_through_a_view_cannot_then_be_read_to_change() -> None:
+    store = _seeded()
+
+    def unit(tx: Tx) -> None:
+        viewed = tx.view(Client, "client_a")
+        assert viewed is not None
+        viewed.updated_at = 99
+        tx.get(Client, "client_a")
+
+    with pytest.raises(ViewChangedError):
+        store.transact(unit)
+    assert _stored(store) == (["s1"], 1)
+
+
+def test_the_servers_store_takes_no_image_of_a_viewed_row() -> None:
+    """``fapi-harness serve`` trusts the views the tests have checked: that is their saving."""
+    store = open_store(None)
+    assert isinstance(store, MemoryStore)
+    store.transact(lambda tx: tx.put(_client("client_a")))
+
+    def unit(tx: Tx) -> None:
+        assert tx.view(Client, "client_a") is not None
+        assert isinstance(tx, MemoryTx)
+        assert not tx._undo
+        assert tx._viewed is None
+
+    store.transact(unit)
 
 
 def test_a_unit_sees_its_own_staged_writes_and_deletes() -> None:
