@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -36,10 +38,11 @@ from mock_server.routing import FAPI, Operation, Reply
 from mock_server.runtime import Runtime
 from mock_server.store import MemoryStore, Store
 from mock_server.store.base import Tx
-from mock_server.wire.context import Ctx, RequestInfo, client_ip
-from mock_server.wire.cookies import client_uat, set_client_uat
+from mock_server.wire.context import Ctx, RequestInfo
+from mock_server.wire.cookies import client_uat, client_uat_header
 from mock_server.wire.identify import CLIENT_COOKIE, identify
-from mock_server.wire.json import JSONResponse, error_response
+from mock_server.wire.incoming import QUERY_METHODS, Answer, Incoming
+from mock_server.wire.json import JSONResponse, error_response, json_answer
 from mock_server.wire.params import check_known
 from mock_server.wire.ratelimit import RateLimiter
 from mock_server.wire.request import read_params
@@ -121,16 +124,17 @@ def _origin_regex(config: Config) -> str:
     return "|".join(re.escape(o) for o in origins)
 
 
-def _render(state: MockState, op: Operation | None, reply: Reply) -> Response:
+def _render(state: MockState, op: Operation | None, reply: Reply) -> Answer:
     if reply.media_type is not None:
-        return Response(
+        page = Response(
             reply.body, status_code=reply.status, headers=reply.headers, media_type=reply.media_type
         )
+        return Answer.of(page)
     if reply.body is None:
-        return Response(status_code=reply.status, headers=reply.headers)
+        return Answer.of(Response(status_code=reply.status, headers=reply.headers))
     if state.validate_responses:
         _self_validate(state, op, reply)
-    return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
+    return json_answer(reply.body, reply.status, reply.headers)
 
 
 class ResponseSchemaError(AssertionError):
@@ -168,12 +172,17 @@ def _self_validate(state: MockState, op: Operation | None, reply: Reply) -> None
         raise _schema_failure(state, f"{where} -> {reply.status} does not match {name}: {found[0]}")
 
 
-def _endpoint(op: Operation) -> Any:
-    async def endpoint(request: Request) -> Response:
-        state: MockState = request.app.state.mock
+Operate = Callable[[Incoming], Awaitable[Answer]]
+
+
+def _operation(op: Operation, state: MockState) -> Operate:
+    """The operation as the app runs it: parse, identify the client, run the handler as
+    one unit of work, render. Raises ``FapiError`` for the app's handlers to answer."""
+
+    async def operate(request: Incoming) -> Answer:
         rt = state.runtime
         if op.rate_limit:
-            state.limiter.check(op.rate_limit, client_ip(request))
+            state.limiter.check(op.rate_limit, request.client_ip)
         params = await read_params(request)
         check_known(op.operation_id, params)
         identity = identify(request)
@@ -189,30 +198,33 @@ def _endpoint(op: Operation) -> Any:
             return reply, ctx.issued_token, client_uat(tx, ctx.client()) if tracks_uat else None
 
         reply, issued, uat = state.store.transact(unit)
-        response = _render(state, op, reply)
+        answer = _render(state, op, reply)
         if issued is not None:
-            _hand_back(response, identity.kind, issued, rt)
+            _hand_back(answer, identity.kind, issued, rt)
         if uat is not None:
-            set_client_uat(response, rt, uat)
-        return response
+            answer.headers.append(client_uat_header(rt, uat))
+        return answer
 
-    endpoint.__name__ = op.operation_id
-    return endpoint
+    operate.__name__ = op.operation_id
+    return operate
 
 
-def _hand_back(response: Response, kind: str, token: str, rt: Runtime) -> None:
-    """Give a newly created client's credential back the way the caller identified."""
+def _hand_back(answer: Answer, kind: str, token: str, rt: Runtime) -> None:
+    """Give a newly created client's credential back the way the caller identified, as
+    Starlette's ``MutableHeaders`` and ``set_cookie`` would write it."""
     if kind == "native":
-        response.headers["Authorization"] = token
-    else:
-        response.set_cookie(
-            CLIENT_COOKIE,
-            token,
-            max_age=rt.config.sessions.client_cookie_days * 86_400,
-            httponly=True,
-            samesite="lax",
-            path="/",
-        )
+        MutableHeaders(raw=answer.headers)["Authorization"] = token
+        return
+    scratch = Response()
+    scratch.set_cookie(
+        CLIENT_COOKIE,
+        token,
+        max_age=rt.config.sessions.client_cookie_days * 86_400,
+        httponly=True,
+        samesite="lax",
+        path="/",
+    )
+    answer.headers.append(scratch.raw_headers[-1])
 
 
 async def _jwks(request: Request) -> Response:
@@ -226,28 +238,41 @@ async def _openapi(request: Request) -> Response:
     return JSONResponse(document())
 
 
-def _fapi_routes() -> IndexedRoutes:
-    """One route per path, dispatching on the method, so a 405 lists every allowed one."""
-    by_path: dict[str, dict[str, Any]] = {}
+Operations = dict[str, dict[str, Operate]]
+
+
+def _fapi_operations(state: MockState) -> Operations:
+    """The operations by route path and method: what the routes dispatch to, and what
+    the fast path runs directly."""
+    by_path: Operations = {}
     for op in FAPI.operations:
-        by_path.setdefault(op.path, {})[op.method] = _endpoint(op)
+        by_path.setdefault(op.path, {})[op.method] = _operation(op, state)
+    return by_path
+
+
+def _fapi_routes(operations: Operations) -> IndexedRoutes:
+    """One route per path, dispatching on the method, so a 405 lists every allowed one."""
     routes: list[BaseRoute] = []
-    for path, endpoints in by_path.items():
+    for path, by_method in operations.items():
 
-        async def dispatch(request: Request, endpoints: dict[str, Any] = endpoints) -> Response:
+        async def dispatch(request: Request, by_method: dict[str, Operate] = by_method) -> Response:
             method = "GET" if request.method == "HEAD" else request.method
-            response: Response = await endpoints[method](request)
-            return response
+            body = b"" if method in QUERY_METHODS else await request.body()
+            answer = await by_method[method](Incoming(request.scope, body, request.path_params))
+            return answer.response()
 
-        routes.append(Route(path, dispatch, methods=list(endpoints)))
+        routes.append(Route(path, dispatch, methods=list(by_method)))
     return IndexedRoutes(routes)
+
+
+def _error_answer(state: MockState, exc: FapiError) -> Answer:
+    reply = Reply(exc.to_wire(), status=exc.status, headers=exc.headers)
+    return _render(state, None, reply)
 
 
 async def _fapi_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, FapiError)
-    state: MockState = request.app.state.mock
-    reply = Reply(exc.to_wire(), status=exc.status, headers=exc.headers)
-    return _render(state, None, reply)
+    return _error_answer(request.app.state.mock, exc).response()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -270,7 +295,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         error.status = exc.status_code
     state: MockState = request.app.state.mock
     reply = Reply(error.to_wire(), status=error.status, headers=dict(exc.headers or {}))
-    return _render(state, None, reply)
+    return _render(state, None, reply).response()
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -357,7 +382,7 @@ def _client_finder(state: MockState) -> Any:
 
     def client_of(scope: Scope) -> str | None:
         try:
-            identity = identify(Request(scope))
+            identity = identify(Incoming(scope))
         except FapiError:
             return None
         if identity.token is None:
@@ -397,7 +422,8 @@ def build_app(
     from mock_server.admin.routes import admin_routes
     from mock_server.idp.routes import idp_routes
 
-    fapi = _fapi_routes()
+    operations = _fapi_operations(state)
+    fapi = _fapi_routes(operations)
     proxy = config.server.proxy_path.rstrip("/")
     others: list[BaseRoute] = [
         Route("/openapi.json", _openapi, methods=["GET"]),
@@ -427,12 +453,13 @@ def build_app(
                 FapiFastPath,
                 # The fast path answers as the full stack would only when FAPI is asked first.
                 routes=fapi if fast_path and fapi_first else None,
+                operations=operations,
                 proxy_path=proxy,
                 cors=CORSMiddleware(_unused_app, **cors),
                 armed=lambda: bool(state.faults.rules),
                 begin=state.runtime.clock.refresh,
                 record=state.record,
-                on_fapi_error=_fapi_error,
+                on_fapi_error=lambda exc: _error_answer(state, exc),
                 on_http_error=_http_error,
             ),
             Middleware(_Journal, state=state),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 
 from mock_server.domain import clients
@@ -20,6 +21,7 @@ from mock_server.errors import FapiError
 from mock_server.runtime import Runtime
 from mock_server.store.base import Tx, point, pointer_key, resolve
 from mock_server.wire.identify import Identity
+from mock_server.wire.incoming import Incoming
 from mock_server.wire.request import Params, query_of
 
 CLIENT_TOKEN = "client_token"
@@ -51,30 +53,30 @@ class RequestInfo:
     cost as much as a whole ``GET /v1/environment`` handler.
     """
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Incoming) -> None:
         self._request = request
         self.method: str = request.method
         self.path_params: dict[str, str] = dict(request.path_params)
 
     @_lazy
     def path(self) -> str:
-        return self._request.url.path
+        return Request(self._request.scope).url.path
 
     @_lazy
     def query(self) -> dict[str, str]:
-        return dict(query_of(self._request).last)
+        return dict(query_of(self._request.scope).last)
 
     @_lazy
     def headers(self) -> dict[str, str]:
-        return dict(self._request.headers)
+        return dict(Headers(scope=self._request.scope))
 
     @_lazy
     def origin(self) -> str | None:
-        return self._request.headers.get("origin")
+        return self._request.header(b"origin")
 
     @_lazy
     def remote(self) -> str:
-        return client_ip(self._request)
+        return self._request.client_ip
 
     @_lazy
     def base_url(self) -> str:
@@ -113,10 +115,6 @@ def _base_url(
     }
     base_url = str(Request(scope).base_url).rstrip("/")
     return base_url + root_path if root_path and not base_url.endswith(root_path) else base_url
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @dataclass

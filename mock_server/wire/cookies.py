@@ -33,9 +33,10 @@ def client_uat(tx: Tx, client: Client | None) -> int:
     return max(started) // 1000 if started else 0
 
 
-def set_client_uat(response: Response, rt: Runtime, value: int) -> None:
+def client_uat_header(rt: Runtime, value: int) -> tuple[bytes, bytes]:
+    """The ``Set-Cookie`` header of ``__client_uat``."""
     max_age = rt.config.sessions.client_cookie_days * 86_400
-    response.raw_headers.append((b"set-cookie", _client_uat_header(value, max_age)))
+    return (b"set-cookie", _client_uat_header(value, max_age))
 
 
 @lru_cache(maxsize=1024)

@@ -16,14 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from starlette.requests import Request
-
 from mock_server.errors import FapiError
+from mock_server.wire.incoming import Incoming
 from mock_server.wire.request import query_of
 
 CLIENT_COOKIE = "__client"
 DEV_BROWSER_PARAMS = ("__clerk_db_jwt", "__dev_session")
 DEV_BROWSER_HEADER = "Clerk-Db-Jwt"
+_DEV_BROWSER_HEADER = DEV_BROWSER_HEADER.lower().encode("latin-1")
 
 IdentityKind = Literal["cookie", "dev_browser", "native"]
 
@@ -38,10 +38,10 @@ def _truthy(value: str | None) -> bool:
     return (value or "").lower() in {"1", "true", "yes"}
 
 
-def identify(request: Request) -> Identity:
-    query = query_of(request).last
+def identify(request: Incoming) -> Identity:
+    query = query_of(request.scope).last
     if _truthy(query.get("_is_native")):
-        header = request.headers.get("authorization")
+        header = request.header(b"authorization")
         if header is None:
             return Identity("native", None)
         token = header.removeprefix("Bearer ").strip()
@@ -52,7 +52,7 @@ def identify(request: Request) -> Identity:
         dev_token = query.get(name)
         if dev_token:
             return Identity("dev_browser", dev_token)
-    header_token = request.headers.get(DEV_BROWSER_HEADER.lower())
+    header_token = request.header(_DEV_BROWSER_HEADER)
     if header_token:
         return Identity("dev_browser", header_token)
-    return Identity("cookie", request.cookies.get(CLIENT_COOKIE) or None)
+    return Identity("cookie", request.cookies().get(CLIENT_COOKIE) or None)

@@ -19,8 +19,10 @@ from urllib.parse import parse_qsl, unquote
 import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
+from starlette.types import Message, Scope
 
 from mock_server.errors import FapiError
+from mock_server.wire.incoming import QUERY_METHODS, Incoming
 
 # Sent by clerk-js on every request; never parameters of an operation.
 BOOKKEEPING_PARAMS = frozenset(
@@ -103,20 +105,20 @@ _CACHED_QUERY_BYTES = 2048
 _parse_cached = lru_cache(maxsize=4096)(parse_query)
 
 
-def query_of(request: Request) -> Query:
+def query_of(scope: Scope) -> Query:
     """The request's query, parsed once per distinct string. A client repeats its own on
     every request (clerk-js: the API and SDK versions and its dev-browser token; native
     apps: ``_is_native=1``), and identifying the caller and reading its parameters both ask.
     """
-    raw: bytes = request.scope.get("query_string", b"")
+    raw: bytes = scope.get("query_string", b"")
     return _parse_cached(raw) if len(raw) <= _CACHED_QUERY_BYTES else parse_query(raw)
 
 
-async def read_params(request: Request) -> Params:
+async def read_params(request: Incoming) -> Params:
     """The operation's parameters: the body for writes, the query for reads."""
     params = Params()
-    if request.method in {"GET", "HEAD", "OPTIONS"}:
-        source: Sequence[tuple[str, str]] = query_of(request).items
+    if request.method in QUERY_METHODS:
+        source: Sequence[tuple[str, str]] = query_of(request.scope).items
     else:
         source = await _body_items(request)
     for key, value in source:
@@ -157,17 +159,17 @@ def split_form(text: str) -> list[tuple[str, str]]:
     return out
 
 
-async def _body_items(request: Request) -> list[tuple[str, str]]:
-    raw_type = request.headers.get("content-type", "").split(";")[0].strip()
+async def _body_items(request: Incoming) -> list[tuple[str, str]]:
+    raw_type = (request.header(b"content-type") or "").split(";")[0].strip()
     content_type = raw_type.lower()
-    body = await request.body()
+    body = request.body
     if not body.strip():
         return []
     if raw_type == _FORM and len(body) <= _FAST_FORM_BYTES and body.count(b"&") < 999:
         return split_form(body.decode("latin-1"))
     if content_type in {"application/x-www-form-urlencoded", "multipart/form-data", ""}:
         try:
-            form = await request.form()
+            form = await Request(request.scope, _replay(body)).form()
         except Exception as exc:  # python-multipart raises several unrelated types
             raise FapiError.of("request_body_invalid", detail=str(exc)) from exc
         return [(k, v if isinstance(v, str) else _upload_name(v)) for k, v in form.multi_items()]
@@ -186,6 +188,15 @@ async def _body_items(request: Request) -> list[tuple[str, str]]:
         actual=content_type,
         expected="application/x-www-form-urlencoded",
     )
+
+
+def _replay(body: bytes) -> Any:
+    """A ``receive`` that hands Starlette's form parser the body already read."""
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def _upload_name(upload: UploadFile | Any) -> str:

@@ -8,6 +8,7 @@ import pytest
 from starlette.requests import Request
 
 from mock_server.wire.context import RequestInfo
+from mock_server.wire.incoming import Incoming
 
 
 def _starlette_base_url(request: Request) -> str:
@@ -37,7 +38,7 @@ def test_base_url_is_starlettes(
         "path_params": {"id": "x"},
     }
     request = Request(scope)
-    info = RequestInfo(request)
+    info = RequestInfo(Incoming(scope, b"", scope["path_params"]))
     assert info.base_url == _starlette_base_url(request)
     assert info.path == request.url.path
     assert info.query == {"a": "1", "b": "2"}

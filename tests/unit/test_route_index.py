@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.routing import BaseRoute, Match, Route
 
-from mock_server.app import _fapi_routes
+from mock_server.app import _fapi_operations, _fapi_routes, build_app
 from mock_server.route_index import IndexedRoutes
 
 
@@ -49,7 +49,7 @@ def _scope(method: str, path: str) -> dict[str, Any]:
     return {"type": "http", "method": method, "path": path, "root_path": ""}
 
 
-INDEX = _fapi_routes()
+INDEX = _fapi_routes(_fapi_operations(build_app().state.mock))
 ROUTES = INDEX.routes
 PATHS = [r.path for r in ROUTES if isinstance(r, Route)]
 WORDS = sorted({part for p in PATHS for part in p.split("/")} | {"sia_x", "", "x.y", "%20"})
@@ -104,7 +104,7 @@ def test_fapi_paths_stay_under_v1_so_they_may_be_asked_first() -> None:
 def test_remembered_answers_are_only_those_of_fixed_paths_so_they_stay_bounded() -> None:
     """``find`` keeps the answers for paths without parameters; whatever else is asked
     (a fuzzer's paths, every sign-in's own path) leaves nothing behind."""
-    index = _fapi_routes()
+    index = _fapi_routes(_fapi_operations(build_app().state.mock))
     fixed = {
         (route.path, method)
         for route in index.routes
