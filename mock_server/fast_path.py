@@ -12,12 +12,15 @@ their own code wherever there is any: the ``_method`` override and the journal r
 are the functions the layers call too, the route is the router's own (``find`` on its
 index), errors are answered by what the app's exception handlers call, and the CORS
 headers come from the CORS layer's settings (its ``send`` merges them whenever an answer
-already has one of its headers). It runs the operation itself, not the route's endpoint:
-the operation takes the scope and the body (``wire/incoming.py``), so no Starlette
-``Request`` or ``Response`` is built; that took 7-9% off a flow request's instructions. Anything else (preflights, ``HEAD``, an unknown path or method, the admin
-API, the IdP, and every request while a fault rule is armed) goes down the full stack
-unchanged. ``tests/mock_server/test_fast_path.py`` sends the same requests both ways and
-compares the answers byte for byte.
+already has one of its headers). Anything else (preflights, ``HEAD``, an unknown path or
+method, the admin API, the IdP, and every request while a fault rule is armed) goes down
+the full stack unchanged.
+
+It runs the operation itself, not the route's endpoint: an operation takes the scope and
+the body and gives back status, headers and body (``wire/incoming.py``), so no Starlette
+``Request`` or ``Response`` is built on this path; that took 7-9% of the instructions off
+a flow request. ``tests/mock_server/test_fast_path.py`` sends the same requests both ways
+and compares the answers byte for byte.
 """
 
 from __future__ import annotations
