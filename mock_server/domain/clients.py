@@ -23,9 +23,11 @@ def _abandoned(rt: Runtime, tx: Tx, kind: type[SignIn] | type[SignUp], id_: str)
 
 
 def refresh(rt: Runtime, tx: Tx, client: Client) -> Client:
+    """``client`` as the clock leaves it; it may have been only viewed (a read), so it is
+    read again (``Tx.get``) before it is changed."""
     sessions.refresh_client(rt, tx, client)
     if client.sign_in_id and _abandoned(rt, tx, SignIn, client.sign_in_id):
-        client.sign_in_id = None
+        (tx.get(Client, client.id) or client).sign_in_id = None
     if client.sign_up_id and _abandoned(rt, tx, SignUp, client.sign_up_id):
-        client.sign_up_id = None
+        (tx.get(Client, client.id) or client).sign_up_id = None
     return client

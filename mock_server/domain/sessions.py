@@ -95,7 +95,8 @@ def refresh_client(rt: Runtime, tx: Tx, client: Client) -> Client:
     if last is not None:
         current = tx.view(Session, last)
         if current is None or current.status not in ACTIVE:
-            client.last_active_session_id = None
+            # Read again to change: a read only viewed it.
+            (tx.get(Client, client.id) or client).last_active_session_id = None
     return client
 
 

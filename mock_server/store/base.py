@@ -1,10 +1,13 @@
 """The store protocol: every request is one unit of work.
 
-A handler reads entities through a :class:`Tx`, mutates private copies, and the store
-applies all writes at once when the handler returns. A :class:`FapiError` discards the
-writes (a failed request changes nothing); a :class:`CommittedFapiError` keeps them
-(a wrong code still counts an attempt). Because the whole unit runs under the store's
-lock, two concurrent attempts with the same code cannot both succeed.
+A handler reads entities through a :class:`Tx` (``get`` for one it may change, ``view``
+for one it only looks at), changes them, and the store keeps every change at once when
+the handler returns. How is the store's own affair: the memory store hands out its live
+entities and keeps an undo image of each row got, Redis parses a copy and writes back
+what changed. A :class:`FapiError` discards the changes (a failed request changes
+nothing); a :class:`CommittedFapiError` keeps them (a wrong code still counts an
+attempt). Because the whole unit runs under the store's lock, two concurrent attempts
+with the same code cannot both succeed.
 
 Entities must not escape a unit of work: return plain data (serialized JSON, ids)
 from ``fn``, never an entity, because the store keeps the very objects the unit wrote.
