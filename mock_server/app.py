@@ -13,7 +13,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -52,8 +52,9 @@ log = logging.getLogger("fapi_harness.mock")
 EXPOSED_HEADERS = ["Authorization", "Clerk-Db-Jwt", "Retry-After", "X-Country"]
 
 
-@dataclass
-class JournalEntry:
+class JournalEntry(NamedTuple):
+    """One request as the admin journal lists it: a tuple, made on every request."""
+
     at: int
     method: str
     path: str

@@ -31,8 +31,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from mock_server.admin.table import ADMIN
+from mock_server.domain import codec, mfa, passwords, tickets, users, wallets
 from mock_server.domain import identifiers as ids
-from mock_server.domain import mfa, passwords, tickets, users, wallets
 from mock_server.domain.models import OutboxMessage, Session, SignIn, User
 from mock_server.errors import FapiError, error_item, not_found
 from mock_server.faults import FaultRule
@@ -114,7 +114,7 @@ def _model(model: type[BaseModel], data: Any) -> Any:
 
 
 def _message(m: OutboxMessage) -> dict[str, Any]:
-    return m.model_dump(mode="json")
+    return codec.to_data(m)
 
 
 def _messages(request: Request) -> list[OutboxMessage]:
@@ -370,7 +370,7 @@ async def journal(request: Request) -> Response:
         raise FapiError.of("form_param_format_invalid", param="limit")
     limit = int(raw)
     entries = list(state.journal)[-limit:] if limit else []
-    return JSONResponse({"data": [e.__dict__ for e in entries], "total_count": len(entries)})
+    return JSONResponse({"data": [e._asdict() for e in entries], "total_count": len(entries)})
 
 
 @ADMIN.route("GET", "/faults", response="admin/faults")

@@ -295,7 +295,7 @@ def _settle(rt: Runtime, tx: Tx, client: Client, su: SignUp) -> SignUp:
         password_hash=su.password_hash,
         first_name=su.first_name,
         last_name=su.last_name,
-        unsafe_metadata=su.unsafe_metadata,
+        unsafe_metadata=dict(su.unsafe_metadata),
         legal_accepted_at=su.legal_accepted_at,
     )
     wallets.attach_sign_up_wallet(rt, tx, su, user)

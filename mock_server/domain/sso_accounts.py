@@ -249,7 +249,7 @@ def settle_sign_up(rt: Runtime, tx: Tx, client: Client, su: SignUp) -> SignUp:
         password_hash=su.password_hash,
         first_name=su.first_name,
         last_name=su.last_name,
-        unsafe_metadata=su.unsafe_metadata,
+        unsafe_metadata=dict(su.unsafe_metadata),
         legal_accepted_at=su.legal_accepted_at,
     )
     strategy = (

@@ -8,6 +8,7 @@ first factors; an unverified one proves nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from mock_server.config import Config
@@ -181,7 +182,7 @@ def attach_sign_up_wallet(rt: Runtime, tx: Tx, su: SignUp, user: User) -> None:
     wallet = Web3Wallet(
         id=rt.new_id("idn"),
         web3_wallet=su.web3_wallet,
-        verification=v.model_copy(),
+        verification=replace(v),
         created_at=now,
         updated_at=now,
     )

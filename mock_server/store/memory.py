@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from mock_server.clock import Clock
+from mock_server.domain import codec
 from mock_server.domain.models import TABLES, Entity
 from mock_server.errors import CommittedFapiError
 from mock_server.store.base import Tx
@@ -40,6 +41,8 @@ E = TypeVar("E", bound=Entity)
 T = TypeVar("T")
 
 _DELETED = object()
+# Rows replaced, never changed in place: no undo image.
+_FROZEN = frozenset(name for name, kind in TABLES.items() if codec.is_frozen(kind))
 
 
 def _row(entity: Entity) -> Row:
@@ -70,8 +73,8 @@ class MemoryTx:
         if row is None:
             return None
         entity: E = row.entity  # type: ignore[assignment]
-        if key not in self._undo and not entity.model_config.get("frozen"):
-            image = entity.__pydantic_serializer__.to_json(entity)
+        if key not in self._undo and entity.table not in _FROZEN:
+            image = codec.to_json(entity)
             viewed = self._viewed.pop(key, None) if self._viewed is not None else None
             # Viewed first and read again to change: the image from the view is the one
             # to put back, and the row must still match it (``check_views``).
@@ -94,9 +97,9 @@ class MemoryTx:
             viewed is not None
             and key not in self._undo
             and key not in viewed
-            and not entity.model_config.get("frozen")
+            and entity.table not in _FROZEN
         ):
-            viewed[key] = entity.__pydantic_serializer__.to_json(entity)
+            viewed[key] = codec.to_json(entity)
         return entity
 
     def check_views(self) -> None:
@@ -109,7 +112,7 @@ class MemoryTx:
         out = []
         for (table, id_), image in (self._viewed or {}).items():
             row = self._tables[table].get(id_)
-            if row is not None and row.entity.__pydantic_serializer__.to_json(row.entity) != image:
+            if row is not None and codec.to_json(row.entity) != image:
                 out.append((table, id_))
         return out
 
@@ -169,7 +172,7 @@ class MemoryTx:
         images = [(key, row, json) for key, (row, json) in self._undo.items()]
         images += [(key, self._tables[key[0]][key[1]], viewed[key]) for key in changed]
         for (table, id_), row, json in images:
-            self._tables[table][id_] = row._replace(entity=TABLES[table].model_validate_json(json))
+            self._tables[table][id_] = row._replace(entity=codec.from_json(TABLES[table], json))
         if changed:
             raise _view_error(changed)
 
@@ -261,7 +264,7 @@ class MemoryStore:
     def export(self) -> dict[str, Any]:
         with self._lock:
             return {
-                name: [row.entity.model_dump(mode="json") for row in rows.values()]
+                name: [codec.to_data(row.entity) for row in rows.values()]
                 for name, rows in self._tables.items()
             }
 
@@ -275,7 +278,7 @@ class MemoryStore:
                 raise ValueError(f"table {name!r} must be a list of rows")
             model = TABLES[name]
             for row in rows:
-                entity = model.model_validate(row)
+                entity = codec.from_data(model, row)
                 tables[name][entity.id] = _row(entity)
         queue = ExpiryQueue()
         queue.rebuild(tables)

@@ -38,6 +38,7 @@ import redis
 from redis.connection import AbstractConnection
 
 from mock_server.clock import Clock
+from mock_server.domain import codec
 from mock_server.domain.models import (
     TABLES,
     Client,
@@ -281,7 +282,7 @@ class RedisTx:
         self._read[table_key] = raw or b""
         if raw is None:
             return None
-        entity = kind.model_validate_json(raw)
+        entity = codec.from_json(kind, raw)
         self._staged[table_key] = entity
         return entity
 
@@ -360,9 +361,9 @@ class RedisTx:
             if value is _DELETED:
                 changed.append((table, id_, value, None))
                 continue
-            text = value.__pydantic_serializer__.to_json(value)
-            if text != self._read.get((table, id_)):
-                changed.append((table, id_, value, text))
+            image = codec.to_json(value)
+            if image != self._read.get((table, id_)):
+                changed.append((table, id_, value, image))
         if not changed:
             return True
         now_ms = clock.now_ms()
@@ -465,7 +466,7 @@ class RedisStore:
         for name, model in TABLES.items():
 
             def rows(tx: Tx, kind: type[Entity] = model) -> list[dict[str, Any]]:
-                return [e.model_dump(mode="json") for e in tx.scan(kind)]
+                return [codec.to_data(e) for e in tx.scan(kind)]
 
             out[name] = self.transact(rows)
         return out
@@ -477,7 +478,7 @@ class RedisStore:
                 raise ValueError(f"unknown table {name!r} in state")
             if not isinstance(rows, list):
                 raise ValueError(f"table {name!r} must be a list of rows")
-            entities.extend(TABLES[name].model_validate(row) for row in rows)
+            entities.extend(codec.from_data(TABLES[name], row) for row in rows)
         self.reset()
 
         # In batches: one commit script's arguments hold every row it writes.
