@@ -11,12 +11,15 @@ so the SDK sees exactly what the mock enforces.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mock_server.faults import FaultRule
+
+T = TypeVar("T")
 
 Toggle = Literal["on", "off", "required"]
 
@@ -331,6 +334,24 @@ class Config(_Section):
 
     def second_factor_enabled(self, strategy: str) -> bool:
         return strategy in self.strategies.second_factors
+
+
+def per_config(compute: Callable[[Config], T]) -> Callable[[Config], T]:
+    """``compute(config)`` once per config: a config is frozen, and the request path asks
+    the same questions of it on every request. Keyed by identity and holding the config,
+    so another app's config (a test process builds many) never sees a stale answer."""
+    memo: dict[int, tuple[Config, T]] = {}
+
+    def answer(config: Config) -> T:
+        hit = memo.get(id(config))
+        if hit is None or hit[0] is not config:
+            if len(memo) > 64:
+                memo.clear()
+            hit = memo[id(config)] = (config, compute(config))
+        return hit[1]
+
+    answer.__doc__ = compute.__doc__
+    return answer
 
 
 class ConfigError(ValueError):

@@ -136,7 +136,7 @@ class FapiFastPath:
         """The headers ``CORSMiddleware.send`` would send, worked out without it when the
         answer has none of the headers that layer sets (its merging rules then reduce to
         appending); None when it has one, and the layer itself must merge them."""
-        if self._simple is None or any(name in _CORS_SET for name, _ in raw):
+        if self._simple is None or not _CORS_SET.isdisjoint(dict(raw)):
             return None
         origin = request.header(b"origin")
         if origin is None:

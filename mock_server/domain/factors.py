@@ -13,9 +13,9 @@ goes straight to the IdP only when every offered factor is ``enterprise_sso``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from mock_server.config import Config
+from mock_server.config import Config, per_config
 from mock_server.domain import passkeys, wallets
 from mock_server.domain.identifiers import mask_email, mask_phone
 from mock_server.domain.models import EmailAddress, PhoneNumber, User
@@ -27,52 +27,64 @@ def _safe(value: str, shown: str | None, mask: Any) -> str:
     return value if shown is not None and value == shown else str(mask(value))
 
 
-# The email strategies, in the order Clerk lists them.
-_EMAIL = ("email_code", "email_link")
+# An identification's part of each factor that lists it: its id, as shown, and whether
+# it is the user's primary one.
+_Part = tuple[str, str, bool]
 
 
 def first_factors(
     config: Config, user: User, identifier: str | None = None
 ) -> list[dict[str, Any]]:
-    connections = _active_connections(config)
+    """Every answer about a sign-in lists these, and an attempt works them out once more to
+    choose from: the instance's side comes from :func:`_offered`, and each identification's
+    part is worked out once for all the strategies that list it."""
+    offered = _offered(config)
+    connections = offered.connections
     if connections and identifier is not None and "@" in identifier:
         enforced = _owning(connections, {identifier.rsplit("@", 1)[1].lower()})
         if enforced:
             return enforced
-    # Every sign-in answer lists these, most requests twice: one pass over each list,
-    # no helper generators, the connections looked up once (this function was an eighth
-    # of a sign-in request).
-    enabled = config.strategies.first_factors
     has_password = bool(user.password_hash)
     out: list[dict[str, Any]] = []
-    if has_password and "password" in enabled:
+    if has_password and offered.password:
         out.append({"strategy": "password"})
-    emails = [e for e in user.email_addresses if is_verified(e)]
-    phones = [p for p in user.phone_numbers if is_verified(p)]
+    primary = user.primary_email_address_id
+    emails: list[_Part] = []
+    domains: set[str] = set()
+    for e in user.email_addresses:
+        if is_verified(e):
+            emails.append((e.id, _safe(e.email_address, identifier, mask_email), e.id == primary))
+            domains.add(e.email_address.rsplit("@", 1)[-1])
+    primary = user.primary_phone_number_id
+    phones: list[_Part] = []
+    for p in user.phone_numbers:
+        if is_verified(p):
+            phones.append((p.id, _safe(p.phone_number, identifier, mask_phone), p.id == primary))
     # Clerk's order: email code, email link, phone code, then the reset strategies.
-    for strategy in _EMAIL:
-        if strategy in enabled:
-            for e in emails:
-                out.append(_email_factor(strategy, e, user, identifier))
-    if "phone_code" in enabled:
-        for p in phones:
-            out.append(_phone_factor("phone_code", p, user, identifier))
+    _list(out, offered.email, "email_address_id", emails)
+    _list(out, offered.phone, "phone_number_id", phones)
     if has_password:
-        if "reset_password_email_code" in enabled:
-            for e in emails:
-                out.append(_email_factor("reset_password_email_code", e, user, identifier))
-        if "reset_password_phone_code" in enabled:
-            for p in phones:
-                out.append(_phone_factor("reset_password_phone_code", p, user, identifier))
+        _list(out, offered.reset_email, "email_address_id", emails)
+        _list(out, offered.reset_phone, "phone_number_id", phones)
     if user.external_accounts:
         out.extend(_oauth_factors(config, user))
     if connections:
-        out.extend(_owning(connections, {e.email_address.rsplit("@", 1)[-1] for e in emails}))
+        out.extend(_owning(connections, domains))
     if user.web3_wallets:
         out.extend(wallets.first_factors(config, user))
     if user.passkeys:
         out.extend(passkeys.first_factors(config, user))
     return out
+
+
+def _list(
+    out: list[dict[str, Any]], strategies: tuple[str, ...], key: str, parts: list[_Part]
+) -> None:
+    for strategy in strategies:
+        for id_, shown, primary in parts:
+            out.append(
+                {"strategy": strategy, key: id_, "safe_identifier": shown, "primary": primary}
+            )
 
 
 def _oauth_factors(config: Config, user: User) -> list[dict[str, Any]]:
@@ -92,7 +104,7 @@ def enterprise_factors(config: Config, domains: set[str]) -> list[dict[str, Any]
     Clerk superseded it with ``enterprise_sso``, and a list with both keeps Clerk's
     components from recognising an SSO-only sign-in.
     """
-    return _owning(_active_connections(config), domains)
+    return _owning(_offered(config).connections, domains)
 
 
 _Connections = tuple[tuple[frozenset[str], dict[str, Any]], ...]
@@ -105,17 +117,32 @@ def _owning(connections: _Connections, domains: set[str]) -> list[dict[str, Any]
     return []
 
 
-# The config is frozen: its active connections are listed once per config (keyed by
-# identity and holding the config, so another app's config never sees a stale list).
-_connections: dict[int, tuple[Config, _Connections]] = {}
+class _Offered(NamedTuple):
+    """The instance's side of the first factors: the strategies it enables, by the kind of
+    identification each lists, in Clerk's order, and its active enterprise connections."""
+
+    password: bool
+    email: tuple[str, ...]
+    phone: tuple[str, ...]
+    reset_email: tuple[str, ...]
+    reset_phone: tuple[str, ...]
+    connections: _Connections
 
 
-def _active_connections(config: Config) -> _Connections:
-    hit = _connections.get(id(config))
-    if hit is None or hit[0] is not config:
-        if len(_connections) > 64:
-            _connections.clear()
-        listed = tuple(
+@per_config
+def _offered(config: Config) -> _Offered:
+    enabled = config.strategies.first_factors
+
+    def listed(*strategies: str) -> tuple[str, ...]:
+        return tuple(strategy for strategy in strategies if strategy in enabled)
+
+    return _Offered(
+        password="password" in enabled,
+        email=listed("email_code", "email_link"),
+        phone=listed("phone_code"),
+        reset_email=listed("reset_password_email_code"),
+        reset_phone=listed("reset_password_phone_code"),
+        connections=tuple(
             (
                 frozenset(conn.domains),
                 {
@@ -126,9 +153,8 @@ def _active_connections(config: Config) -> _Connections:
             )
             for conn in config.enterprise_sso.connections
             if conn.active
-        )
-        hit = _connections[id(config)] = (config, listed)
-    return hit[1]
+        ),
+    )
 
 
 def second_factors(config: Config, user: User) -> list[dict[str, Any]]:

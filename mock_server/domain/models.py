@@ -192,24 +192,39 @@ class User(Entity):
     external_accounts: list[ExternalAccount] = field(default_factory=list)
     saml_accounts: list[SamlAccount] = field(default_factory=list)
 
+    # Loops, not ``next(generator)``: every answer about a session looks up the user's
+    # primary email, and on CPython 3.11 a generator costs a function object and a frame.
     def email(self, id_: str) -> EmailAddress | None:
-        return next((e for e in self.email_addresses if e.id == id_), None)
+        for e in self.email_addresses:
+            if e.id == id_:
+                return e
+        return None
 
     def phone(self, id_: str) -> PhoneNumber | None:
-        return next((p for p in self.phone_numbers if p.id == id_), None)
+        for p in self.phone_numbers:
+            if p.id == id_:
+                return p
+        return None
 
     def wallet(self, id_: str) -> Web3Wallet | None:
-        return next((w for w in self.web3_wallets if w.id == id_), None)
+        for w in self.web3_wallets:
+            if w.id == id_:
+                return w
+        return None
 
     def passkey(self, id_: str) -> Passkey | None:
-        return next((k for k in self.passkeys if k.id == id_), None)
+        for k in self.passkeys:
+            if k.id == id_:
+                return k
+        return None
 
     @property
     def has_second_factor(self) -> bool:
-        return (
-            self.totp_verified
-            or bool(self.backup_codes)
-            or any(p.reserved_for_second_factor for p in self.phone_numbers)
+        if self.totp_verified or self.backup_codes:
+            return True
+        # Most users have no phone: no generator made for an empty list.
+        return bool(self.phone_numbers) and any(
+            p.reserved_for_second_factor for p in self.phone_numbers
         )
 
 

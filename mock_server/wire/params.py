@@ -113,9 +113,9 @@ def check_known(operation_id: str, params: Params) -> None:
     accepted = ACCEPTED.get(operation_id)
     if accepted is None:
         return
-    unknown = sorted(k for k in params.values if k not in accepted and k not in CLIENT_EXTRAS)
+    unknown = params.values.keys() - accepted - CLIENT_EXTRAS
     if unknown:
-        raise FapiError(422, [error_item("form_param_unknown", param=k) for k in unknown])
+        raise FapiError(422, [error_item("form_param_unknown", param=k) for k in sorted(unknown)])
 
 
 # SSO: clerk-js sends ``enterprise_connection_id`` with enterprise SSO (SignIn.ts prepare,

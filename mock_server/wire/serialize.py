@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from mock_server.config import Config
+from mock_server.config import Config, per_config
 from mock_server.domain import factors, web3
 from mock_server.domain.models import (
     Client,
@@ -118,11 +118,15 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "totp_enabled": u.totp_verified,
         "backup_code_enabled": bool(u.backup_codes),
         "email_addresses": [_linked(email_address(e), u) for e in u.email_addresses],
-        "phone_numbers": [phone_number(p) for p in u.phone_numbers],
-        "web3_wallets": [web3_wallet(w) for w in u.web3_wallets],
-        "passkeys": [passkey(k) for k in u.passkeys if k.credential_id is not None],
-        "external_accounts": [external_account(a) for a in u.external_accounts],
-        "saml_accounts": [saml_account(rt, a) for a in u.saml_accounts],
+        # ``map`` rather than comprehensions: on CPython 3.11 each comprehension makes a
+        # function object and a frame, even over an empty list, and most of these are.
+        "phone_numbers": list(map(phone_number, u.phone_numbers)),
+        "web3_wallets": list(map(web3_wallet, u.web3_wallets)),
+        "passkeys": [passkey(k) for k in u.passkeys if k.credential_id is not None]
+        if u.passkeys
+        else [],
+        "external_accounts": list(map(external_account, u.external_accounts)),
+        "saml_accounts": [saml_account(rt, a) for a in u.saml_accounts] if u.saml_accounts else [],
         "enterprise_accounts": [],
         "password_last_updated_at": u.password_updated_at,
         "public_metadata": u.public_metadata,
@@ -199,7 +203,7 @@ def session(
             {"object": "token", "jwt": s.last_active_token} if s.last_active_token else None
         ),
         "actor": None,
-        "tasks": [{"key": t} for t in s.tasks],
+        "tasks": [{"key": t} for t in s.tasks] if s.tasks else [],
         "last_active_organization_id": s.last_active_organization_id,
         "public_user_data": public_user_data(u) if u else None,
         "factor_verification_age": factor_verification_age(rt, s),
@@ -209,7 +213,8 @@ def session(
     }
 
 
-def _supported_identifiers(config: Config) -> list[str]:
+@per_config
+def _supported_identifiers(config: Config) -> tuple[str, ...]:
     attrs = config.attributes
     out = []
     if attrs.email_address != "off":
@@ -222,7 +227,7 @@ def _supported_identifiers(config: Config) -> list[str]:
         out.append("web3_wallet")
     if config.passkeys.enabled:
         out.append("passkey")
-    return out
+    return tuple(out)
 
 
 def sign_in(rt: Runtime, tx: Tx, si: SignIn) -> dict[str, Any]:
@@ -237,7 +242,7 @@ def sign_in(rt: Runtime, tx: Tx, si: SignIn) -> dict[str, Any]:
         "object": "sign_in_attempt",
         "id": si.id,
         "status": si.status,
-        "supported_identifiers": _supported_identifiers(rt.config),
+        "supported_identifiers": list(_supported_identifiers(rt.config)),
         "supported_first_factors": first,
         "supported_second_factors": second,
         "first_factor_verification": verification(si.first_factor_verification),
@@ -525,6 +530,8 @@ def _sso_only(rt: Runtime, si: SignIn) -> list[dict[str, Any]]:
 
 def _linked(email: dict[str, Any], u: User) -> dict[str, Any]:
     """``linked_to``: the SSO accounts that vouch for this email address."""
+    if not (u.external_accounts or u.saml_accounts):
+        return email  # ``email_address`` leaves it empty; most users have neither
     address = email["email_address"]
     email["linked_to"] = [
         {"type": a.provider, "id": a.id} for a in u.external_accounts if a.email_address == address

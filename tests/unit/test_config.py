@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.config import ConfigError, load_config
+from mock_server.config import Config, ConfigError, load_config, per_config
 
 
 def test_defaults_describe_a_development_instance_in_test_mode() -> None:
@@ -38,3 +38,18 @@ def test_a_bad_value_and_bad_toml_are_refused(tmp_path: Path) -> None:
     file.write_text("[attributes\n")
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(file)
+
+
+def test_per_config_answers_once_for_each_config_and_never_for_another() -> None:
+    asked: list[Config] = []
+
+    @per_config
+    def first(config: Config) -> tuple[str, ...]:
+        asked.append(config)
+        return tuple(config.strategies.first_factors)
+
+    defaults, narrow = load_config(), load_config(strategies={"first_factors": ["password"]})
+    assert first(defaults) == tuple(defaults.strategies.first_factors)
+    assert first(defaults) == tuple(defaults.strategies.first_factors)
+    assert first(narrow) == ("password",)
+    assert asked == [defaults, narrow]
