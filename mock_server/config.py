@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -342,6 +343,7 @@ def per_config(compute: Callable[[Config], T]) -> Callable[[Config], T]:
     so another app's config (a test process builds many) never sees a stale answer."""
     memo: dict[int, tuple[Config, T]] = {}
 
+    @wraps(compute)
     def answer(config: Config) -> T:
         hit = memo.get(id(config))
         if hit is None or hit[0] is not config:
@@ -350,7 +352,6 @@ def per_config(compute: Callable[[Config], T]) -> Callable[[Config], T]:
             hit = memo[id(config)] = (config, compute(config))
         return hit[1]
 
-    answer.__doc__ = compute.__doc__
     return answer
 
 

@@ -48,18 +48,20 @@ def first_factors(
     out: list[dict[str, Any]] = []
     if has_password and offered.password:
         out.append({"strategy": "password"})
-    primary = user.primary_email_address_id
+    primary_email = user.primary_email_address_id
     emails: list[_Part] = []
     domains: set[str] = set()
     for e in user.email_addresses:
         if is_verified(e):
-            emails.append((e.id, _safe(e.email_address, identifier, mask_email), e.id == primary))
+            shown = _safe(e.email_address, identifier, mask_email)
+            emails.append((e.id, shown, e.id == primary_email))
             domains.add(e.email_address.rsplit("@", 1)[-1])
-    primary = user.primary_phone_number_id
+    primary_phone = user.primary_phone_number_id
     phones: list[_Part] = []
     for p in user.phone_numbers:
         if is_verified(p):
-            phones.append((p.id, _safe(p.phone_number, identifier, mask_phone), p.id == primary))
+            shown = _safe(p.phone_number, identifier, mask_phone)
+            phones.append((p.id, shown, p.id == primary_phone))
     # Clerk's order: email code, email link, phone code, then the reset strategies.
     _list(out, offered.email, "email_address_id", emails)
     _list(out, offered.phone, "phone_number_id", phones)

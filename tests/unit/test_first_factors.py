@@ -3,25 +3,17 @@ written out plainly, over generated users and instance settings."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.config import Config, load_config
+from mock_server.config import Config, FirstFactor, load_config
 from mock_server.domain.factors import first_factors
 from mock_server.domain.identifiers import mask_email, mask_phone
 from mock_server.domain.models import EmailAddress, PhoneNumber, User, Verification
 
-STRATEGIES = (
-    "password",
-    "email_code",
-    "email_link",
-    "phone_code",
-    "reset_password_email_code",
-    "reset_password_phone_code",
-    "ticket",
-)
+STRATEGIES = get_args(FirstFactor)
 # The default config's enterprise connection owns example-sso.com.
 DOMAINS = ("example.com", "example-sso.com", "mail.test")
 
