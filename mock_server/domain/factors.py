@@ -160,22 +160,22 @@ def _offered(config: Config) -> _Offered:
 
 
 def second_factors(config: Config, user: User) -> list[dict[str, Any]]:
-    enabled = config.second_factor_enabled
+    enabled = config.strategies.second_factors
     out: list[dict[str, Any]] = []
-    if user.totp_verified and enabled("totp"):
+    if user.totp_verified and "totp" in enabled:
         out.append({"strategy": "totp"})
-    if enabled("phone_code"):
+    if "phone_code" in enabled:
         for phone in user.phone_numbers:
             if phone.reserved_for_second_factor and is_verified(phone):
                 factor = _phone_factor("phone_code", phone, user, None)
                 factor["default"] = phone.default_second_factor
                 out.append(factor)
-    if enabled("email_code"):
+    if "email_code" in enabled:
         # Clerk's spec lets email_code prove a sign-in's second factor when enabled.
         for email in user.email_addresses:
             if is_verified(email):
                 out.append(_email_factor("email_code", email, user, None))
-    if user.backup_codes and enabled("backup_code"):
+    if user.backup_codes and "backup_code" in enabled:
         out.append({"strategy": "backup_code"})
     return out
 

@@ -8,6 +8,7 @@ fails at once. Verification secrets never leave this module.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -68,7 +69,8 @@ def verification(v: Verification | None) -> dict[str, Any] | None:
         out["message"] = v.message
     if v.strategy == "passkey" and v.nonce is not None and v.status == "unverified":
         out["nonce"] = v.nonce  # the WebAuthn options, as JSON text
-    return _sso_verification(v, out)
+    sso = _sso_object(v.strategy)
+    return out if sso is None else _sso_verification(v, out, sso)
 
 
 def email_address(e: EmailAddress) -> dict[str, Any]:
@@ -100,9 +102,9 @@ def phone_number(p: PhoneNumber) -> dict[str, Any]:
 
 
 def user(rt: Runtime, u: User) -> dict[str, Any]:
-    now = rt.now()
-    locked = u.locked_until is not None and u.locked_until > now
-    two_factor = u.has_second_factor
+    # The clock is read only for a user with a lockout on record.
+    remaining = None if u.locked_until is None else u.locked_until - rt.now()
+    locked = remaining is not None and remaining > 0
     return {
         "id": u.id,
         "object": "user",
@@ -114,7 +116,7 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "primary_phone_number_id": u.primary_phone_number_id,
         "primary_web3_wallet_id": u.primary_web3_wallet_id,
         "password_enabled": u.password_hash is not None,
-        "two_factor_enabled": two_factor,
+        "two_factor_enabled": u.has_second_factor,
         "totp_enabled": u.totp_verified,
         "backup_code_enabled": bool(u.backup_codes),
         "email_addresses": [_linked(email_address(e), u) for e in u.email_addresses],
@@ -135,9 +137,7 @@ def user(rt: Runtime, u: User) -> dict[str, Any]:
         "last_sign_in_at": u.last_sign_in_at,
         "banned": False,
         "locked": locked,
-        "lockout_expires_in_seconds": (
-            (u.locked_until - now) // 1000 if locked and u.locked_until else None
-        ),
+        "lockout_expires_in_seconds": remaining // 1000 if remaining and locked else None,
         "verification_attempts_remaining": None,
         "created_at": u.created_at,
         "updated_at": u.updated_at,
@@ -192,7 +192,7 @@ def session(
 ) -> dict[str, Any]:
     """``built``: wire forms this request already made, by id (see ``client``)."""
     u = tx.view(User, s.user_id)
-    return {
+    out = {
         "id": s.id,
         "object": "session",
         "status": s.status,
@@ -209,8 +209,10 @@ def session(
         "factor_verification_age": factor_verification_age(rt, s),
         "created_at": s.created_at,
         "updated_at": s.updated_at,
-        **({"user": built.get(u.id) or user(rt, u)} if u else {}),
     }
+    if u:
+        out["user"] = built.get(u.id) or user(rt, u)
+    return out
 
 
 @per_config
@@ -425,7 +427,9 @@ def deleted_object(obj: str, id_: str) -> dict[str, Any]:
 # -- SSO: OAuth external accounts, SAML accounts, their verifications --------------------
 
 
+@lru_cache(maxsize=256)
 def _sso_object(strategy: str) -> str | None:
+    """Cached: every verification on every answer asks, of a few dozen strategies."""
     if strategy == "google_one_tap":
         return "verification_google_one_tap"
     if strategy.startswith("from_oauth_"):
@@ -437,11 +441,8 @@ def _sso_object(strategy: str) -> str | None:
     return None
 
 
-def _sso_verification(v: Verification, out: dict[str, Any]) -> dict[str, Any]:
+def _sso_verification(v: Verification, out: dict[str, Any], obj: str) -> dict[str, Any]:
     """Object names and the redirect/error fields that only SSO verifications carry."""
-    obj = _sso_object(v.strategy)
-    if obj is None:
-        return out
     out["object"] = obj
     if obj in ("verification_oauth", "verification_saml"):
         # Present only when set: the spec's external-account stub has them non-nullable.
