@@ -33,35 +33,43 @@ _Part = tuple[str, str, bool]
 
 
 def first_factors(
-    config: Config, user: User, identifier: str | None = None
+    config: Config, user: User, identifier: str | None = None, *, only: str | None = None
 ) -> list[dict[str, Any]]:
     """Every answer about a sign-in lists these, and an attempt works them out once more to
     choose from: the instance's side comes from :func:`_offered`, and each identification's
-    part is worked out once for all the strategies that list it."""
-    offered = _offered(config)
-    connections = offered.connections
-    if connections and identifier is not None and "@" in identifier:
-        enforced = _owning(connections, {identifier.rsplit("@", 1)[1].lower()})
+    part is worked out once for all the strategies that list it.
+
+    ``only``: just that strategy's factors, as the full list has them (what ``choose``
+    needs). The same rules run on the instance's side narrowed to the one strategy, so an
+    attempt skips the identifications no other part of it asks about.
+    """
+    offered = _offered(config) if only is None else _narrowed(config, only)
+    enforcing = offered.enforcing
+    if enforcing and identifier is not None and "@" in identifier:
+        enforced = _owning(enforcing, {identifier.rsplit("@", 1)[1].lower()})
         if enforced:
-            return enforced
+            return enforced if only is None or only == "enterprise_sso" else []
     has_password = bool(user.password_hash)
     out: list[dict[str, Any]] = []
     if has_password and offered.password:
         out.append({"strategy": "password"})
-    primary_email = user.primary_email_address_id
+    connections = offered.connections
     emails: list[_Part] = []
     domains: set[str] = set()
-    for e in user.email_addresses:
-        if is_verified(e):
-            shown = _safe(e.email_address, identifier, mask_email)
-            emails.append((e.id, shown, e.id == primary_email))
-            domains.add(e.email_address.rsplit("@", 1)[-1])
-    primary_phone = user.primary_phone_number_id
+    if offered.email or (has_password and offered.reset_email) or connections:
+        primary_email = user.primary_email_address_id
+        for e in user.email_addresses:
+            if is_verified(e):
+                shown = _safe(e.email_address, identifier, mask_email)
+                emails.append((e.id, shown, e.id == primary_email))
+                domains.add(e.email_address.rsplit("@", 1)[-1])
     phones: list[_Part] = []
-    for p in user.phone_numbers:
-        if is_verified(p):
-            shown = _safe(p.phone_number, identifier, mask_phone)
-            phones.append((p.id, shown, p.id == primary_phone))
+    if offered.phone or (has_password and offered.reset_phone):
+        primary_phone = user.primary_phone_number_id
+        for p in user.phone_numbers:
+            if is_verified(p):
+                shown = _safe(p.phone_number, identifier, mask_phone)
+                phones.append((p.id, shown, p.id == primary_phone))
     # Clerk's order: email code, email link, phone code, then the reset strategies.
     _list(out, offered.email, "email_address_id", emails)
     _list(out, offered.phone, "phone_number_id", phones)
@@ -76,6 +84,9 @@ def first_factors(
         out.extend(wallets.first_factors(config, user))
     if user.passkeys:
         out.extend(passkeys.first_factors(config, user))
+    if only is not None and (user.external_accounts or user.web3_wallets or user.passkeys):
+        # Listed by rules kept elsewhere (OAuth, wallets, passkeys), so narrowed here.
+        return [factor for factor in out if factor["strategy"] == only]
     return out
 
 
@@ -121,13 +132,15 @@ def _owning(connections: _Connections, domains: set[str]) -> list[dict[str, Any]
 
 class _Offered(NamedTuple):
     """The instance's side of the first factors: the strategies it enables, by the kind of
-    identification each lists, in Clerk's order, and its active enterprise connections."""
+    identification each lists, in Clerk's order, and its active enterprise connections:
+    those that own an email's domain outright (``enforcing``), and those listed."""
 
     password: bool
     email: tuple[str, ...]
     phone: tuple[str, ...]
     reset_email: tuple[str, ...]
     reset_phone: tuple[str, ...]
+    enforcing: _Connections
     connections: _Connections
 
 
@@ -138,25 +151,56 @@ def _offered(config: Config) -> _Offered:
     def listed(*strategies: str) -> tuple[str, ...]:
         return tuple(strategy for strategy in strategies if strategy in enabled)
 
+    connections = tuple(
+        (
+            frozenset(conn.domains),
+            {
+                "strategy": "enterprise_sso",
+                "enterprise_connection_id": conn.id,
+                "enterprise_connection_name": conn.name,
+            },
+        )
+        for conn in config.enterprise_sso.connections
+        if conn.active
+    )
     return _Offered(
         password="password" in enabled,
         email=listed("email_code", "email_link"),
         phone=listed("phone_code"),
         reset_email=listed("reset_password_email_code"),
         reset_phone=listed("reset_password_phone_code"),
-        connections=tuple(
-            (
-                frozenset(conn.domains),
-                {
-                    "strategy": "enterprise_sso",
-                    "enterprise_connection_id": conn.id,
-                    "enterprise_connection_name": conn.name,
-                },
-            )
-            for conn in config.enterprise_sso.connections
-            if conn.active
-        ),
+        enforcing=connections,
+        connections=connections,
     )
+
+
+@per_config
+def _narrowings(config: Config) -> dict[str, _Offered]:
+    """:func:`_offered` narrowed to each strategy it lists by itself, and to none (``""``:
+    any other strategy, which only rules kept elsewhere may list)."""
+    full = _offered(config)
+
+    def keep(strategies: tuple[str, ...], strategy: str) -> tuple[str, ...]:
+        return (strategy,) if strategy in strategies else ()
+
+    names = ["", "password", "enterprise_sso", *full.email, *full.phone]
+    names += [*full.reset_email, *full.reset_phone]
+    return {
+        strategy: full._replace(
+            password=full.password and strategy == "password",
+            email=keep(full.email, strategy),
+            phone=keep(full.phone, strategy),
+            reset_email=keep(full.reset_email, strategy),
+            reset_phone=keep(full.reset_phone, strategy),
+            connections=full.connections if strategy == "enterprise_sso" else (),
+        )
+        for strategy in names
+    }
+
+
+def _narrowed(config: Config, strategy: str) -> _Offered:
+    narrowings = _narrowings(config)
+    return narrowings.get(strategy) or narrowings[""]
 
 
 def second_factors(config: Config, user: User) -> list[dict[str, Any]]:

@@ -166,7 +166,7 @@ def prepare_first_factor(
     user = _user(tx, si, view=True)
     implementation, factor = choose(
         strategy,
-        first_factors(rt.config, user, si.identifier),
+        first_factors(rt.config, user, si.identifier, only=strategy),
         email_address_id=params.get("email_address_id"),
         phone_number_id=params.get("phone_number_id"),
         to_prepare=True,
@@ -190,7 +190,8 @@ def attempt_first_factor(
         si.user_id = found.id
         return _after_first_factor(rt, tx, client, si, found, strategy)
     user = _user(tx, si)
-    implementation, _ = choose(strategy, first_factors(rt.config, user, si.identifier))
+    offered = first_factors(rt.config, user, si.identifier, only=strategy)
+    implementation, _ = choose(strategy, offered)
     verified = implementation.attempt(
         _flow(rt, tx, client, si, user, base_url), si.first_factor_verification, params
     )

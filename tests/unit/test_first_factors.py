@@ -133,3 +133,20 @@ def test_the_factors_are_the_rules_written_out(
 ) -> None:
     config = load_config(strategies={"first_factors": enabled})
     assert first_factors(config, user, typed) == _expected(config, user, typed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    user=users(),
+    enabled=st.lists(st.sampled_from(STRATEGIES), unique=True),
+    typed=st.sampled_from([None, "u0@example.com", "+15005550000", "x@example-sso.com"]),
+    strategy=st.sampled_from([*STRATEGIES, "enterprise_sso", "oauth_google", "saml", "nope"]),
+)
+def test_one_strategys_factors_are_the_full_lists_own(
+    user: User, enabled: list[str], typed: str | None, strategy: str
+) -> None:
+    """What an attempt chooses from (``only=``) is the full list filtered, never more."""
+    config = load_config(strategies={"first_factors": enabled})
+    full = first_factors(config, user, typed)
+    expected = [factor for factor in full if factor["strategy"] == strategy]
+    assert first_factors(config, user, typed, only=strategy) == expected
