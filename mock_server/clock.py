@@ -23,7 +23,7 @@ class Clock:
         clock (``store.redis.RedisClock``) costs a round trip to look."""
         if self.frozen_at_ms is not None:
             return self.frozen_at_ms
-        return int(time.time() * 1000) + self.offset_ms
+        return time.time_ns() // 1_000_000 + self.offset_ms
 
     # A process-local clock has no elsewhere to look; a shared one overrides this.
     now_ms = last_ms
@@ -46,7 +46,7 @@ class Clock:
             self.frozen_at_ms = epoch_ms
         else:
             self.frozen_at_ms = None
-            self.offset_ms = epoch_ms - int(time.time() * 1000)
+            self.offset_ms = epoch_ms - time.time_ns() // 1_000_000
         self.publish()
         return self.now_ms()
 
