@@ -5,16 +5,17 @@ fault injection, ``_method`` override, Starlette's exception middleware, the rou
 route and its exception wrapper), each awaiting the next and each wrapping ``send``;
 together they cost about a fifth of a sign-in request (py-spy, ``docs/performance.md``).
 
-:class:`FapiFastPath` sits first inside Starlette's ``ServerErrorMiddleware`` and serves,
-itself, the requests those layers would only pass through: a FAPI operation's path and
-method, with no fault rule armed. It does the little the layers would have done, through
-their own code wherever there is any: the ``_method`` override and the journal record
-are the functions the layers call too, the route is the router's own (``find`` on its
-index), errors are answered by what the app's exception handlers call, and the CORS
-headers come from the CORS layer's settings (its ``send`` merges them whenever an answer
-already has one of its headers). Anything else (preflights, ``HEAD``, an unknown path or
-method, the admin API, the IdP, and every request while a fault rule is armed) goes down
-the full stack unchanged.
+:class:`FapiFastPath` is the app's way in (``app.MockApp``), ahead of Starlette and all
+its middleware, and serves, itself, the requests those layers would only pass through: a
+FAPI operation's path and method, with no fault rule armed. It does the little the layers
+would have done, through their own code wherever there is any: the ``_method`` override
+and the journal record are the functions the layers call too, the route is the router's
+own (``find`` on its index), errors are answered by what the app's exception handlers
+call (an unexpected one as Starlette's ``ServerErrorMiddleware`` would: by the app's
+handler, then raised on to the server), and the CORS headers come from the CORS layer's
+settings (its ``send`` merges them whenever an answer already has one of its headers).
+Anything else (preflights, ``HEAD``, an unknown path or method, the admin API, the IdP,
+and every request while a fault rule is armed) goes down the full stack unchanged.
 
 It runs the operation itself, not the route's endpoint: an operation takes the scope and
 the body and gives back status, headers and body (``wire/incoming.py``), so no Starlette
@@ -86,6 +87,7 @@ class FapiFastPath:
         record: Callable[[Scope, int], None],
         on_fapi_error: Callable[[FapiError], Answer],
         on_http_error: ErrorHandler,
+        on_unexpected: ErrorHandler,
     ) -> None:
         self.app = app
         # None: the fast path is off and every request takes the full stack.
@@ -108,6 +110,7 @@ class FapiFastPath:
         self.record = record
         self.on_fapi_error = on_fapi_error
         self.on_http_error = on_http_error
+        self.on_unexpected = on_unexpected
 
     def _find(self, scope: Scope) -> tuple[Operate, Scope, dict[str, Any]] | None:
         """The operation, the scope as the router would pass it on, and the path's
@@ -162,6 +165,7 @@ class FapiFastPath:
             return
         operate, routed, params = found
         status = 0
+        started = False
         self.begin()
         try:
             method = routed["method"]
@@ -178,12 +182,21 @@ class FapiFastPath:
             status = answer.status
             start = {"type": "http.response.start", "status": status}
             headers = self._with_cors(answer.headers, request)
+            started = True
             if headers is None:
                 message = {**start, "headers": answer.headers}
                 await self.cors.send(message, send=send, request_headers=Headers(scope=routed))
             else:
                 await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": answer.body})
+        except Exception as exc:
+            # As ``ServerErrorMiddleware``: the app's handler answers, unless an answer
+            # has begun, and the error goes on up to the server, which logs it. The
+            # journal, inside that layer on the full stack, records no status (0).
+            if not started:
+                page = await self.on_unexpected(Request(scope), exc)
+                await page(scope, receive, send)
+            raise
         finally:
             # As the journal layer records it: the method as sent, before any override.
             self.record(scope, status)
