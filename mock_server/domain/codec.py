@@ -11,6 +11,7 @@ fields are refused (``models._STRICT_FIELDS``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
@@ -20,6 +21,9 @@ from mock_server.domain.models import Entity
 E = TypeVar("E", bound=Entity)
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+# Each class's own JSON writer, bound: the memory store writes an undo image of every row
+# a request gets, and going through ``adapter`` cost a call more each time.
+_WRITERS: dict[type[Any], Callable[[Any], bytes]] = {}
 
 
 def adapter(kind: type[E]) -> TypeAdapter[E]:
@@ -31,7 +35,10 @@ def adapter(kind: type[E]) -> TypeAdapter[E]:
 
 
 def to_json(entity: Entity) -> bytes:
-    return adapter(type(entity)).serializer.to_json(entity)
+    write = _WRITERS.get(type(entity))
+    if write is None:
+        write = _WRITERS[type(entity)] = adapter(type(entity)).serializer.to_json
+    return write(entity)
 
 
 def from_json(kind: type[E], raw: str | bytes, *, strict: bool = False) -> E:
