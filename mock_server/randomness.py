@@ -46,18 +46,44 @@ class _OsPool:
 _POOL = _OsPool()
 
 
-def _os_choice(alphabet: str, n: int) -> str:
-    """``n`` uniform picks from one read of the OS's randomness.
+class _CharPool:
+    """Characters of one alphabet, each uniform, from the OS's randomness read 4 KB at a time
+    and handed out in order, never twice.
 
     ``secrets.choice`` per character made a 27-character id cost 27 system calls, a
-    tenth of a sign-in request. Bytes at or above the largest multiple of the alphabet's
-    size are dropped (rejection sampling), so every character stays equally likely.
+    tenth of a sign-in request; mapping a fresh read per id still cost a few calls more
+    than the id itself. Bytes at or above the largest multiple of the alphabet's size are
+    dropped (rejection sampling), so every character stays equally likely.
     """
-    table, dropped = _tables(alphabet)
-    out = b""
-    while len(out) < n:
-        out += _POOL.take(n + n // 2).translate(table, dropped)
-    return out[:n].decode("ascii")
+
+    _READ = 4096
+
+    def __init__(self, alphabet: str) -> None:
+        self._table, self._dropped = _tables(alphabet)
+        self._lock = threading.Lock()
+        self._chars = ""
+        self._at = 0
+
+    def take(self, n: int) -> str:
+        with self._lock:
+            at = self._at
+            while len(self._chars) - at < n:
+                read = secrets.token_bytes(max(self._READ, 2 * n))
+                fresh = read.translate(self._table, self._dropped).decode("ascii")
+                self._chars, at = self._chars[at:] + fresh, 0
+            self._at = at + n
+            return self._chars[at : at + n]
+
+
+_CHAR_POOLS: dict[str, _CharPool] = {}
+
+
+def _os_choice(alphabet: str, n: int) -> str:
+    """``n`` uniform picks from ``alphabet`` (:class:`_CharPool`)."""
+    pool = _CHAR_POOLS.get(alphabet)
+    if pool is None:
+        pool = _CHAR_POOLS.setdefault(alphabet, _CharPool(alphabet))
+    return pool.take(n)
 
 
 @lru_cache(maxsize=8)
@@ -67,6 +93,10 @@ def _tables(alphabet: str) -> tuple[bytes, bytes]:
     limit = 256 - 256 % size
     table = bytes(ord(alphabet[b % size]) for b in range(256))
     return table, bytes(range(limit, 256))
+
+
+# The ids of an unseeded mock, drawn straight from their pool.
+_ID_CHARS = _CHAR_POOLS.setdefault(_ALPHABET, _CharPool(_ALPHABET))
 
 
 class Randomness:
@@ -96,6 +126,8 @@ class Randomness:
 
     def id(self, prefix: str, n: int = 27) -> str:
         """A Clerk-style id: ``sia_`` + base62 (Clerk's ids are 27 KSUID characters)."""
+        if self._rng is None:
+            return f"{prefix}_{_ID_CHARS.take(n)}"
         return f"{prefix}_{self._choice(_ALPHABET, n)}"
 
     def digits(self, n: int) -> str:

@@ -27,3 +27,17 @@ def test_ids_and_tokens_have_their_shape_with_and_without_a_seed() -> None:
         assert len(code) == 6
         assert code.isdigit()
     assert Randomness(seed=7).id("x") == Randomness(seed=7).id("x")
+
+
+def test_the_pool_answers_draws_of_any_size_across_refills() -> None:
+    """Draws of every size, some larger than what is left, some larger than a read: each
+    has its length and only the alphabet's characters; ids drawn from it do not repeat."""
+    from mock_server.randomness import _CharPool
+
+    pool = _CharPool(string.digits)
+    sizes = [1, 27, 4000, 5000, 9000, 3, 27]
+    drawn = [pool.take(n) for n in sizes]
+    assert [len(d) for d in drawn] == sizes
+    assert set("".join(drawn)) <= set(string.digits)
+    ids = {Randomness().id("x") for _ in range(2000)}
+    assert len(ids) == 2000
