@@ -9,6 +9,7 @@ Clerk-shaped 4xx rather than a framework error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -137,6 +138,23 @@ _FAST_FORM_BYTES = 64 * 1024
 _FORM = "application/x-www-form-urlencoded"
 
 
+# A well-formed escape, as ``unquote`` reads one: ``%`` and two hex digits, either case.
+_ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
+
+
+def _byte(escape: re.Match[bytes]) -> bytes:
+    return bytes.fromhex(escape[1].decode("ascii"))
+
+
+def _unquote(text: str) -> str:
+    """``unquote(text)``, sooner for ASCII text (a form's usual): ``unquote`` splits the
+    text on ``%`` and looks each piece up in Python; here one regex does it in C. Other
+    text (raw non-ASCII bytes in the body) goes to ``unquote`` itself."""
+    if not text.isascii():
+        return unquote(text)
+    return _ESCAPE.sub(_byte, text.encode("ascii")).decode("utf-8", "replace")
+
+
 def split_form(text: str) -> list[tuple[str, str]]:
     """``parse_qsl(text, keep_blank_values=True)``: the same pairs, sooner.
 
@@ -154,7 +172,7 @@ def split_form(text: str) -> list[tuple[str, str]]:
         name = name.replace("+", " ")
         value = value.replace("+", " ")
         out.append(
-            (unquote(name) if "%" in name else name, unquote(value) if "%" in value else value)
+            (_unquote(name) if "%" in name else name, _unquote(value) if "%" in value else value)
         )
     return out
 

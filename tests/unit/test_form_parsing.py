@@ -67,3 +67,13 @@ def test_a_query_reads_as_starlettes_query_params_cached_or_not(
     assert list(query.items) == request.query_params.multi_items()
     assert dict(query.last) == dict(request.query_params)
     assert query_of(dict(scope)) == query
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="%abcdefABCDEF0123456789zZ+é\x00", max_size=40) | st.text(max_size=20))
+def test_the_quick_unquote_answers_what_unquote_answers(text: str) -> None:
+    from urllib.parse import unquote
+
+    from mock_server.wire.request import _unquote
+
+    assert _unquote(text) == unquote(text)
