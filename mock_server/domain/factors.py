@@ -71,11 +71,15 @@ def first_factors(
                 shown = _safe(p.phone_number, identifier, mask_phone)
                 phones.append((p.id, shown, p.id == primary_phone))
     # Clerk's order: email code, email link, phone code, then the reset strategies.
-    _list(out, offered.email, "email_address_id", emails)
-    _list(out, offered.phone, "phone_number_id", phones)
+    if emails:
+        _list(out, offered.email, "email_address_id", emails)
+    if phones:
+        _list(out, offered.phone, "phone_number_id", phones)
     if has_password:
-        _list(out, offered.reset_email, "email_address_id", emails)
-        _list(out, offered.reset_phone, "phone_number_id", phones)
+        if emails:
+            _list(out, offered.reset_email, "email_address_id", emails)
+        if phones:
+            _list(out, offered.reset_phone, "phone_number_id", phones)
     if user.external_accounts:
         out.extend(_oauth_factors(config, user))
     if connections:

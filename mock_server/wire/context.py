@@ -82,7 +82,11 @@ class RequestInfo:
     def base_url(self) -> str:
         """The FAPI root as the caller sees it: under the proxy path when mounted there."""
         scope = self._request.scope
-        host = next((value for key, value in scope["headers"] if key == b"host"), None)
+        host = None
+        for key, value in scope["headers"]:
+            if key == b"host":
+                host = value
+                break
         root_path: str = scope.get("root_path", "")
         server = scope.get("server")
         return _base_url(
