@@ -97,17 +97,17 @@ class IndexedRoutes(BaseRoute):
     def _straight(self, parts: list[str]) -> list[int] | None:
         """``_candidates`` for a path that never has a word and a parameter both fit one
         segment (every FAPI path with an id): one node at a time. None when it forks."""
-        node: _Node | None = self._root
+        node = self._root
         for part in parts:
-            assert node is not None
             child = node.static.get(part)
-            param = node.param if part else None
-            if child is not None and param is not None:
+            if child is None:
+                if not part or node.param is None:
+                    return self._always
+                node = node.param
+            elif part and node.param is not None:
                 return None
-            node = child or param
-            if node is None:
-                return self._always
-        assert node is not None
+            else:
+                node = child
         return sorted(self._always + node.ends) if self._always else node.ends
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:

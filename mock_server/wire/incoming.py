@@ -25,7 +25,7 @@ _NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
 
 
 class Incoming:
-    __slots__ = ("body", "path_params", "scope")
+    __slots__ = ("_headers", "body", "path_params", "scope")
 
     def __init__(
         self, scope: Scope, body: bytes = b"", path_params: Mapping[str, Any] = _NO_PARAMS
@@ -33,6 +33,7 @@ class Incoming:
         self.scope = scope
         self.body = body
         self.path_params = path_params
+        self._headers: dict[bytes, bytes] | None = None
 
     @property
     def method(self) -> str:
@@ -41,12 +42,13 @@ class Incoming:
 
     def header(self, name: bytes) -> str | None:
         """The first value of a header (``name`` in lower case), as Starlette's
-        ``Headers.get`` gives it; scanning the few raw headers beats building a mapping."""
-        for key, value in self.scope["headers"]:
-            if key == name:
-                text: str = value.decode("latin-1")
-                return text
-        return None
+        ``Headers.get`` gives it. A request asks for three or four; the raw headers are
+        put in a dict (in C, the first of a repeated name kept) at the first."""
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = dict(reversed(list(self.scope["headers"])))
+        value = headers.get(name)
+        return None if value is None else value.decode("latin-1")
 
     def cookies(self) -> dict[str, str]:
         """As Starlette's ``Request.cookies``: every ``Cookie`` header, later ones winning."""
