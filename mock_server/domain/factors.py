@@ -13,6 +13,8 @@ goes straight to the IdP only when every offered factor is ``enterprise_sso``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from mock_server.config import Config, per_config
@@ -44,11 +46,11 @@ def first_factors(
     attempt skips the identifications no other part of it asks about.
     """
     offered = _offered(config) if only is None else _narrowed(config, only)
-    enforcing = offered.enforcing
-    if enforcing and identifier is not None and "@" in identifier:
-        enforced = _owning(enforcing, {identifier.rsplit("@", 1)[1].lower()})
-        if enforced:
-            return enforced if only is None or only == "enterprise_sso" else []
+    owners = offered.owners
+    if owners and identifier is not None and "@" in identifier:
+        owner = owners.get(identifier.rsplit("@", 1)[1].lower())
+        if owner is not None:
+            return [dict(owner)] if only is None or only == "enterprise_sso" else []
     has_password = bool(user.password_hash)
     out: list[dict[str, Any]] = []
     if has_password and offered.password:
@@ -137,14 +139,15 @@ def _owning(connections: _Connections, domains: set[str]) -> list[dict[str, Any]
 class _Offered(NamedTuple):
     """The instance's side of the first factors: the strategies it enables, by the kind of
     identification each lists, in Clerk's order, and its active enterprise connections:
-    those that own an email's domain outright (``enforcing``), and those listed."""
+    each domain's (the first connection to list it), which owns an email on it outright,
+    and those listed."""
 
     password: bool
     email: tuple[str, ...]
     phone: tuple[str, ...]
     reset_email: tuple[str, ...]
     reset_phone: tuple[str, ...]
-    enforcing: _Connections
+    owners: Mapping[str, dict[str, Any]]
     connections: _Connections
 
 
@@ -173,9 +176,17 @@ def _offered(config: Config) -> _Offered:
         phone=listed("phone_code"),
         reset_email=listed("reset_password_email_code"),
         reset_phone=listed("reset_password_phone_code"),
-        enforcing=connections,
+        owners=MappingProxyType(_owners(connections)),
         connections=connections,
     )
+
+
+def _owners(connections: _Connections) -> dict[str, dict[str, Any]]:
+    owners: dict[str, dict[str, Any]] = {}
+    for domains, factor in connections:
+        for domain in domains:
+            owners.setdefault(domain, factor)
+    return owners
 
 
 @per_config
