@@ -342,14 +342,20 @@ def per_config(compute: Callable[[Config], T]) -> Callable[[Config], T]:
     the same questions of it on every request. Keyed by identity and holding the config,
     so another app's config (a test process builds many) never sees a stale answer."""
     memo: dict[int, tuple[Config, T]] = {}
+    # The last config asked about, and its answer: a server only ever asks about one.
+    last: tuple[Config, T] | None = None
 
     @wraps(compute)
     def answer(config: Config) -> T:
+        nonlocal last
+        if last is not None and last[0] is config:
+            return last[1]
         hit = memo.get(id(config))
         if hit is None or hit[0] is not config:
             if len(memo) > 64:
                 memo.clear()
             hit = memo[id(config)] = (config, compute(config))
+        last = hit
         return hit[1]
 
     return answer

@@ -84,22 +84,20 @@ class MemoryTx:
         return entity
 
     def view(self, kind: type[E], id_: str) -> E | None:
-        key = (kind.table, id_)
-        staged = self._staged.get(key)
-        if staged is not None:
-            return None if staged is _DELETED else staged
+        # A read (``GET``) stages nothing: its views go straight to the table.
+        if self._staged:
+            staged = self._staged.get((kind.table, id_))
+            if staged is not None:
+                return None if staged is _DELETED else staged
         row = self._tables[kind.table].get(id_)
         if row is None:
             return None
         entity: E = row.entity  # type: ignore[assignment]
         viewed = self._viewed
-        if (
-            viewed is not None
-            and key not in self._undo
-            and key not in viewed
-            and entity.table not in _FROZEN
-        ):
-            viewed[key] = codec.to_json(entity)
+        if viewed is not None:
+            key = (kind.table, id_)
+            if key not in self._undo and key not in viewed and entity.table not in _FROZEN:
+                viewed[key] = codec.to_json(entity)
         return entity
 
     def check_views(self) -> None:
