@@ -53,8 +53,8 @@ class Params:
     lists: dict[str, list[str]] = field(default_factory=dict)
 
     def get(self, name: str) -> str | None:
-        value = self.values.get(name)
-        return value if value not in (None, "") else None
+        """The value, None for one that is missing or empty."""
+        return self.values.get(name) or None
 
     def has(self, name: str) -> bool:
         return self.get(name) is not None
