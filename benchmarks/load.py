@@ -12,7 +12,7 @@ request, and the ceiling is driven once more by a Lua script shaped like the flo
 
     python benchmarks/load.py [--duration 3] [--rounds 3] [--connections 16]
                               [--baseline /path/to/other/checkout] [--redis] [--no-validate]
-                              [--lean]
+                              [--lean] [--flows]
 
 ``--baseline`` adds the same rows for the mock served from another source tree (e.g.
 the main branch), interleaved with this one: before and after in one run. ``--redis``
@@ -21,6 +21,8 @@ workers, and the memory store's one worker is the row to compare them with; with
 ``--baseline`` too, the baseline on Redis with one worker as well. ``--lean`` adds the
 password flow served by ``lean_flow_app.py``, three dicts and the answers' shapes and
 nothing else: what the same flow costs at least in Python on this server stack.
+``--flows`` runs the sign-in flows alone beside the ceilings: on a machine whose rows move
+by 10% between runs, more rounds of the rows a change is about.
 
 Not a test: figures depend on the machine; the ratios are what to compare.
 """
@@ -307,6 +309,11 @@ def main() -> None:
         action="store_true",
         help="add the password flow on lean_flow_app.py: a bound on any rewrite of the mock",
     )
+    parser.add_argument(
+        "--flows",
+        action="store_true",
+        help="the sign-in flows only (and the ceilings): more rounds in the same time",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -386,12 +393,14 @@ def main() -> None:
                     server = start_mock(config, "--store", url, source=args.baseline.resolve())
                     servers.append(server)
                     groups.append(_rows_for("baseline redis x1 worker", server, d, c, fc))
+            if args.flows:
+                groups = [[row for row in group if row.requests_per_unit > 1] for group in groups]
             # Interleave the groups row by row: "mock GET /v1/client" next to its baseline.
             rows = [row for same in zip(*groups, strict=True) for row in same]
             if lean_row is not None:
-                # Beside the mock's own password flow (the fourth row of each group).
-                at = rows.index(groups[0][3]) + 1
-                rows.insert(at, lean_row)
+                # Beside the mock's own password flow.
+                own = next(row for row in groups[0] if row.name.endswith("password sign-in flow"))
+                rows.insert(rows.index(own) + 1, lean_row)
             for number in range(args.rounds):
                 print(f"round {number + 1}/{args.rounds}", file=sys.stderr)
                 ceiling_row.samples.append(ceiling_row.run())
