@@ -17,6 +17,7 @@ from mock_server.clock import Clock
 from mock_server.domain.models import Client, Session
 from mock_server.store.base import Tx
 from mock_server.store.redis import RedisStore
+from tests.entities import a_session
 from tests.store.round_trips import round_trips
 
 
@@ -147,18 +148,7 @@ def test_the_commit_sends_the_script_whole_when_redis_has_not_seen_it(store: Red
     store.redis.script_flush()
 
     def unit(tx: Tx) -> None:
-        tx.put(
-            Session(
-                id="sess_a",
-                client_id="client_a",
-                user_id="user_a",
-                created_at=1,
-                updated_at=1,
-                last_active_at=1,
-                expire_at=10**13,
-                abandon_at=10**13,
-            )
-        )
+        tx.put(a_session(expire_at=10**13, abandon_at=10**13))
 
     store.transact(unit)
     assert store.transact(lambda tx: tx.get(Session, "sess_a")) is not None

@@ -16,6 +16,7 @@ from mock_server.domain.models import (
     Session,
     User,
 )
+from tests.entities import a_session
 
 
 def _client() -> Client:
@@ -73,18 +74,7 @@ def test_strict_reading_refuses_what_lax_reading_would_coerce() -> None:
 
 
 def test_a_status_outside_the_literal_is_refused() -> None:
-    data = codec.to_data(
-        Session(
-            id="sess_a",
-            client_id="client_a",
-            user_id="user_a",
-            created_at=1,
-            updated_at=1,
-            last_active_at=1,
-            expire_at=2,
-            abandon_at=2,
-        )
-    )
+    data = codec.to_data(a_session(expire_at=2, abandon_at=2))
     with pytest.raises(pydantic.ValidationError):
         codec.from_data(Session, {**data, "status": "sleeping"})
 

@@ -8,28 +8,15 @@ from mock_server.domain.models import (
     Entity,
     OutboxMessage,
     Pointer,
-    Session,
     SignIn,
     SignUp,
     Ticket,
     User,
 )
 from mock_server.store.retention import CLIENT_IDLE_MS, GRACE_MS, OUTBOX_KEEP_MS, expires_at
+from tests.entities import a_session
 
 HOUR = 3_600_000
-
-
-def _session(expire_at: int, abandon_at: int) -> Session:
-    return Session(
-        id="sess_1",
-        client_id="client_1",
-        user_id="user_1",
-        created_at=0,
-        updated_at=0,
-        last_active_at=0,
-        expire_at=expire_at,
-        abandon_at=abandon_at,
-    )
 
 
 def test_each_kind_is_kept_until_its_own_deadline() -> None:
@@ -39,7 +26,7 @@ def test_each_kind_is_kept_until_its_own_deadline() -> None:
     expected: list[tuple[Entity, int | None]] = [
         (SignIn(id="sia_1", client_id="c", created_at=0, abandon_at=2 * HOUR), 2 * HOUR + GRACE_MS),
         (SignUp(id="sua_1", client_id="c", created_at=0, abandon_at=3 * HOUR), 3 * HOUR + GRACE_MS),
-        (_session(5 * HOUR, 9 * HOUR), 9 * HOUR + GRACE_MS),
+        (a_session(expire_at=5 * HOUR, abandon_at=9 * HOUR), 9 * HOUR + GRACE_MS),
         (message, 7 + OUTBOX_KEEP_MS),
         (Client(id="client_1", created_at=0, updated_at=4), 4 + CLIENT_IDLE_MS + GRACE_MS),
         (Pointer(id="k", kind="dev_browser", target="t", expire_at=8), 8 + GRACE_MS),
@@ -52,5 +39,5 @@ def test_each_kind_is_kept_until_its_own_deadline() -> None:
 
 
 def test_a_session_is_kept_past_whichever_of_its_ends_is_later() -> None:
-    assert expires_at(_session(9 * HOUR, 2 * HOUR)) == 9 * HOUR + GRACE_MS
-    assert expires_at(_session(2 * HOUR, 9 * HOUR)) == 9 * HOUR + GRACE_MS
+    assert expires_at(a_session(expire_at=9 * HOUR, abandon_at=2 * HOUR)) == 9 * HOUR + GRACE_MS
+    assert expires_at(a_session(expire_at=2 * HOUR, abandon_at=9 * HOUR)) == 9 * HOUR + GRACE_MS
