@@ -82,16 +82,11 @@ class RequestInfo:
     def base_url(self) -> str:
         """The FAPI root as the caller sees it: under the proxy path when mounted there."""
         scope = self._request.scope
-        host = None
-        for key, value in scope["headers"]:
-            if key == b"host":
-                host = value
-                break
         root_path: str = scope.get("root_path", "")
         server = scope.get("server")
         return _base_url(
             scope.get("scheme", "http"),
-            host,
+            self._request.header(b"host"),
             (server[0], server[1]) if server else None,
             root_path,
             scope.get("app_root_path", root_path),
@@ -101,7 +96,7 @@ class RequestInfo:
 @lru_cache(maxsize=256)
 def _base_url(
     scheme: str,
-    host: bytes | None,
+    host: str | None,
     server: tuple[str, int | None] | None,
     root_path: str,
     app_root_path: str,
@@ -115,7 +110,7 @@ def _base_url(
         "root_path": root_path,
         "app_root_path": app_root_path,
         "path": "/",
-        "headers": [(b"host", host)] if host is not None else [],
+        "headers": [(b"host", host.encode("latin-1"))] if host is not None else [],
     }
     base_url = str(Request(scope).base_url).rstrip("/")
     return base_url + root_path if root_path and not base_url.endswith(root_path) else base_url
