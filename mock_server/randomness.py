@@ -47,8 +47,8 @@ _POOL = _OsPool()
 
 
 class _CharPool:
-    """Characters of one alphabet, each uniform, from the OS's randomness read 4 KB at a time
-    and handed out in order, never twice.
+    """Characters of one alphabet, each uniform, made from the OS's randomness (``_POOL``)
+    4 KB at a time and handed out in order, never twice.
 
     ``secrets.choice`` per character made a 27-character id cost 27 system calls, a
     tenth of a sign-in request; mapping a fresh read per id still cost a few calls more
@@ -68,7 +68,7 @@ class _CharPool:
         with self._lock:
             at = self._at
             while len(self._chars) - at < n:
-                read = secrets.token_bytes(max(self._READ, 2 * n))
+                read = _POOL.take(max(self._READ, 2 * n))
                 fresh = read.translate(self._table, self._dropped).decode("ascii")
                 self._chars, at = self._chars[at:] + fresh, 0
             self._at = at + n
