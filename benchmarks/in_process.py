@@ -60,7 +60,9 @@ def check(status: int, body: bytes, what: str) -> None:
         raise RuntimeError(f"{what} answered {status}: {body[:300]!r}")
 
 
-async def admin(app: Any, path: str, payload: dict[str, Any]) -> None:
+async def admin(app: Any, path: str, payload: dict[str, Any]) -> bytes:
+    """An admin API call that must succeed; its answer's body."""
     headers = [(b"content-type", b"application/json")]
     status, _, body = await call(app, scope("POST", path, b"", headers), orjson.dumps(payload))
     check(status, body, path)
+    return body

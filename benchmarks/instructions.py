@@ -7,25 +7,31 @@ each under ``valgrind --tool=cachegrind``, and divides the difference by the req
 so start-up and warm-up cancel out. Two runs of the same code agree within about 1%.
 
     python benchmarks/instructions.py [--flow password|email-code|client] [--baseline DIR]
+                                      [--without wire-forms|first-factors|undo|journal|retention]
 
 ``--baseline`` counts another checkout the same way (its source tree put first on the path).
-``--flow client`` is a signed-in ``GET /v1/client``. Needs valgrind (``apt-get install
-valgrind``). Not a test: the figures are for comparing two trees on one machine.
+``--without PART`` (repeatable) counts this tree once more with one part of the request
+taken out (``ablations.py``): the difference is what that part costs. ``--flow client`` is
+a signed-in ``GET /v1/client``. Needs valgrind (``apt-get install valgrind``). Not a test:
+the figures are for comparing two trees, or a tree with and without a part, on one machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import ablations
+import orjson
 from in_process import FORM, PASSWORD, Answer, admin, call, check, scope
 
 HERE = Path(__file__).resolve().parent
@@ -75,10 +81,9 @@ async def _password(app: Any) -> None:
     await _ok(app, "GET", "/v1/client", headers=auth)
 
 
-async def _email_code(app: Any) -> None:
-    token, sign_in, body = await _sign_in(app, b"bench%2Bclerk_test%40example.com")
+async def _email_code(app: Any, email: str) -> None:
+    token, sign_in, _ = await _sign_in(app, b"bench%2Bclerk_test%40example.com")
     auth = [*FORM, (b"authorization", token)]
-    email = _found(rb'"strategy":"email_code","email_address_id":"(idn_\w+)"', body)
     base = f"/v1/client/sign_ins/{sign_in}"
     prepare = f"strategy=email_code&email_address_id={email}".encode()
     await _ok(app, "POST", base + "/prepare_first_factor", prepare, auth)
@@ -86,26 +91,36 @@ async def _email_code(app: Any) -> None:
     await _ok(app, "POST", base + "/attempt_first_factor", b"strategy=email_code&code=424242", auth)
 
 
-async def _drive(flow: str, count: int) -> None:
-    app = _app()
-    for email in ("bench@example.com", "bench+clerk_test@example.com"):
-        await admin(app, "/__admin/users", {"email_addresses": [email], "password": PASSWORD})
-    step: Callable[[Any], Awaitable[None]]
-    if flow == "client":
-        token, sign_in, _ = await _sign_in(app, b"bench%40example.com")
-        auth = [*FORM, (b"authorization", token)]
-        form = f"strategy=password&password={PASSWORD}".encode()
-        await _ok(app, "POST", f"/v1/client/sign_ins/{sign_in}/attempt_first_factor", form, auth)
+async def _drive(flow: str, count: int, without: Sequence[str] = ()) -> None:
+    """``count`` flows through a new app, with the parts named in ``without`` taken out."""
+    with ablations.applied(list(without)):
+        app = _app()
+        # Each seeded user's email id, from the admin API's answer: the email-code flow
+        # prepares it without reading the sign-in's factors, which ``wire-forms`` drops.
+        emails = {}
+        for email in ("bench@example.com", "bench+clerk_test@example.com"):
+            seed = {"email_addresses": [email], "password": PASSWORD}
+            user = orjson.loads(await admin(app, "/__admin/users", seed))
+            emails[email] = user["email_addresses"][0]["id"]
+        step: Callable[[Any], Awaitable[None]]
+        if flow == "client":
+            token, sign_in, _ = await _sign_in(app, b"bench%40example.com")
+            auth = [*FORM, (b"authorization", token)]
+            form = f"strategy=password&password={PASSWORD}".encode()
+            attempt = f"/v1/client/sign_ins/{sign_in}/attempt_first_factor"
+            await _ok(app, "POST", attempt, form, auth)
 
-        async def step(app: Any) -> None:
-            await _ok(app, "GET", "/v1/client", headers=auth)
-    else:
-        step = _password if flow == "password" else _email_code
-    for _ in range(count):
-        await step(app)
+            async def step(app: Any) -> None:
+                await _ok(app, "GET", "/v1/client", headers=auth)
+        elif flow == "email-code":
+            step = functools.partial(_email_code, email=emails["bench+clerk_test@example.com"])
+        else:
+            step = _password
+        for _ in range(count):
+            await step(app)
 
 
-def _instructions(flow: str, count: int, source: Path) -> int:
+def _instructions(flow: str, count: int, source: Path, without: Sequence[str] = ()) -> int:
     env = {**os.environ, "PYTHONPATH": str(source)}
     out = subprocess.run(
         [
@@ -118,6 +133,7 @@ def _instructions(flow: str, count: int, source: Path) -> int:
             "--drive",
             flow,
             str(count),
+            ",".join(without),
         ],
         env=env,
         cwd=source,
@@ -130,27 +146,42 @@ def _instructions(flow: str, count: int, source: Path) -> int:
     return int(found.group(1).replace(",", ""))
 
 
-def per_request(flow: str, source: Path) -> float:
-    between = _instructions(flow, LONG, source) - _instructions(flow, SHORT, source)
+def per_request(flow: str, source: Path, without: Sequence[str] = ()) -> float:
+    count = functools.partial(_instructions, flow, source=source, without=without)
+    between = count(LONG) - count(SHORT)
     return between / ((LONG - SHORT) * REQUESTS_PER_UNIT[flow])
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--drive":
-        asyncio.run(_drive(sys.argv[2], int(sys.argv[3])))
+    if len(sys.argv) == 5 and sys.argv[1] == "--drive":
+        without = [part for part in sys.argv[4].split(",") if part]
+        asyncio.run(_drive(sys.argv[2], int(sys.argv[3]), without))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--flow", choices=sorted(REQUESTS_PER_UNIT), default="password")
     parser.add_argument("--baseline", type=Path, help="another checkout to count as well")
+    parser.add_argument(
+        "--without",
+        action="append",
+        choices=sorted(ablations.PARTS),
+        default=[],
+        help="also count this tree with the part taken out (repeatable: each on its own)",
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed: apt-get install valgrind")
-    trees = [("this tree", HERE.parent)]
+    whole = per_request(args.flow, HERE.parent) / 1000
+    print(f"{'this tree':10} {args.flow:11} {whole:8.0f}k instructions/request")
     if args.baseline:
-        trees.append(("baseline", args.baseline.resolve()))
-    for label, source in trees:
-        count = per_request(args.flow, source) / 1000
-        print(f"{label:10} {args.flow:11} {count:8.0f}k instructions/request")
+        count = per_request(args.flow, args.baseline.resolve()) / 1000
+        print(f"{'baseline':10} {args.flow:11} {count:8.0f}k instructions/request")
+    for part in args.without:
+        count = per_request(args.flow, HERE.parent, [part]) / 1000
+        what = ablations.PARTS[part][0]
+        print(
+            f"{'without':10} {args.flow:11} {count:8.0f}k instructions/request: "
+            f"{part}, {whole - count:.0f}k for {what}"
+        )
 
 
 if __name__ == "__main__":
