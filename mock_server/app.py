@@ -63,6 +63,9 @@ class JournalEntry(NamedTuple):
     fault: str | None = None
 
 
+_entry = tuple.__new__
+
+
 @dataclass
 class MockState:
     """Everything the running app holds; the admin API and tests reach it here."""
@@ -88,14 +91,12 @@ class MockState:
         Stamped by the clock as this worker last saw it: on a shared clock, looking again
         would cost a request that read no state (``GET /v1/environment``) its only round
         trip to Redis."""
+        state = scope.get("state")
+        fault = None if state is None else state.get(FAULT_KEY)
+        now = self.runtime.clock.last_ms()
+        # ``tuple.__new__`` in C, not the class's ``__new__`` (a Python function).
         self.journal.append(
-            JournalEntry(
-                at=self.runtime.clock.last_ms(),
-                method=scope["method"],
-                path=scope["path"],
-                status=status,
-                fault=scope.get("state", {}).get(FAULT_KEY),
-            )
+            _entry(JournalEntry, (now, scope["method"], scope["path"], status, fault))
         )
 
     def reset(self) -> None:
