@@ -91,31 +91,36 @@ async def _email_code(app: Any, email: str) -> None:
     await _ok(app, "POST", base + "/attempt_first_factor", b"strategy=email_code&code=424242", auth)
 
 
+async def prepared(flow: str) -> tuple[Any, Callable[[Any], Awaitable[None]]]:
+    """A new app with the benchmark's users in it, and one ``flow`` (or signed-in
+    ``GET /v1/client``) to run on it again and again."""
+    app = _app()
+    # Each seeded user's email id, from the admin API's answer: the email-code flow
+    # prepares it without reading the sign-in's factors, which ``wire-forms`` drops.
+    emails = {}
+    for email in ("bench@example.com", "bench+clerk_test@example.com"):
+        seed = {"email_addresses": [email], "password": PASSWORD}
+        user = orjson.loads(await admin(app, "/__admin/users", seed))
+        emails[email] = user["email_addresses"][0]["id"]
+    if flow == "email-code":
+        return app, functools.partial(_email_code, email=emails["bench+clerk_test@example.com"])
+    if flow == "password":
+        return app, _password
+    token, sign_in, _ = await _sign_in(app, b"bench%40example.com")
+    auth = [*FORM, (b"authorization", token)]
+    form = f"strategy=password&password={PASSWORD}".encode()
+    await _ok(app, "POST", f"/v1/client/sign_ins/{sign_in}/attempt_first_factor", form, auth)
+
+    async def signed_in_client(app: Any) -> None:
+        await _ok(app, "GET", "/v1/client", headers=auth)
+
+    return app, signed_in_client
+
+
 async def _drive(flow: str, count: int, without: Sequence[str] = ()) -> None:
     """``count`` flows through a new app, with the parts named in ``without`` taken out."""
     with ablations.applied(list(without)):
-        app = _app()
-        # Each seeded user's email id, from the admin API's answer: the email-code flow
-        # prepares it without reading the sign-in's factors, which ``wire-forms`` drops.
-        emails = {}
-        for email in ("bench@example.com", "bench+clerk_test@example.com"):
-            seed = {"email_addresses": [email], "password": PASSWORD}
-            user = orjson.loads(await admin(app, "/__admin/users", seed))
-            emails[email] = user["email_addresses"][0]["id"]
-        step: Callable[[Any], Awaitable[None]]
-        if flow == "client":
-            token, sign_in, _ = await _sign_in(app, b"bench%40example.com")
-            auth = [*FORM, (b"authorization", token)]
-            form = f"strategy=password&password={PASSWORD}".encode()
-            attempt = f"/v1/client/sign_ins/{sign_in}/attempt_first_factor"
-            await _ok(app, "POST", attempt, form, auth)
-
-            async def step(app: Any) -> None:
-                await _ok(app, "GET", "/v1/client", headers=auth)
-        elif flow == "email-code":
-            step = functools.partial(_email_code, email=emails["bench+clerk_test@example.com"])
-        else:
-            step = _password
+        app, step = await prepared(flow)
         for _ in range(count):
             await step(app)
 
