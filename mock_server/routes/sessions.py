@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mock_server.domain import sessions
 from mock_server.domain.models import Client, Session
-from mock_server.errors import not_found, param_invalid
+from mock_server.errors import FapiError, not_found, param_invalid
 from mock_server.routing import FAPI, Reply
 from mock_server.wire import serialize
 from mock_server.wire.context import Ctx
@@ -28,15 +28,19 @@ def get_session(ctx: Ctx) -> Reply:
     return wrapped(ctx, serialize.session(ctx.rt, ctx.tx, session), shared=True)
 
 
-#: Why clerk-js touched the session (Clerk's spec: an enum; empty means none was given).
+#: Why clerk-js touched the session (Clerk's spec: an enum). An empty ``intent`` is outside
+#: it too, as the mock's own document says (``form_param_nil``, which names the field,
+#: rather than an invalid value with none to show); with no intent, the field is left out.
 TOUCH_INTENTS = frozenset({"focus", "select_session", "select_org"})
 
 
 @FAPI.route("POST", SESSION + "/touch", response="envelopes/touch_session")
 def touch_session(ctx: Ctx) -> Reply:
     """Mark the session active now (and make it the client's last active one)."""
-    intent = ctx.params.get("intent")
-    if intent and intent not in TOUCH_INTENTS:
+    intent = ctx.params.values.get("intent")
+    if intent == "":
+        raise FapiError.of("form_param_nil", param="intent")
+    if intent is not None and intent not in TOUCH_INTENTS:
         raise param_invalid("intent", intent)
     client, session = _own(ctx)
     org = ctx.params.values.get("active_organization_id")

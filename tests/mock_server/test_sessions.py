@@ -33,11 +33,14 @@ def test_touch_moves_last_active(mock: Mock, browser: Browser, signed_in: str) -
 
 
 def test_touch_refuses_an_intent_clerk_does_not_list(browser: Browser, signed_in: str) -> None:
-    """Found by the contract fuzz: any ``intent`` was accepted (Clerk's spec: an enum)."""
+    """Found by the contract fuzz: any ``intent`` was accepted (Clerk's spec: an enum), and
+    later an empty one (the stateful walk)."""
     touch = f"/v1/client/sessions/{signed_in}/touch"
     error(browser.post(touch, {"intent": "\x140"}), 422, "form_param_value_invalid")
-    for intent in ("select_session", "select_org", ""):
+    error(browser.post(touch, {"intent": ""}), 422, "form_param_nil")
+    for intent in ("focus", "select_session", "select_org"):
         ok(browser.post(touch, {"intent": intent}))
+    ok(browser.post(touch, {}))
 
 
 def test_touch_sets_the_active_organization(browser: Browser, signed_in: str) -> None:
