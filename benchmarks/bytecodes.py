@@ -25,8 +25,8 @@ from pathlib import Path
 from types import CodeType, FrameType
 from typing import Any
 
-from in_process import FORM, PASSWORD, admin
-from instructions import _app, _found, _ok, _sign_in
+from in_process import FORM, PASSWORD
+from instructions import _found, _ok, _sign_in, seeded
 
 STEPS = {
     "password": ("create", "attempt", "client"),
@@ -87,9 +87,7 @@ async def _email_code(app: Any, step: Step) -> None:
 
 async def tally(flow: str, count: int) -> dict[str, Tally]:
     """Each step's tally over ``count`` flows, after a warm-up."""
-    app = _app()
-    for email in ("bench@example.com", "bench+clerk_test@example.com"):
-        await admin(app, "/__admin/users", {"email_addresses": [email], "password": PASSWORD})
+    app, _ = await seeded()
     tallies = {name: Tally() for name in STEPS[flow]}
     counting = False
 

@@ -91,17 +91,23 @@ async def _email_code(app: Any, email: str) -> None:
     await _ok(app, "POST", base + "/attempt_first_factor", b"strategy=email_code&code=424242", auth)
 
 
-async def prepared(flow: str) -> tuple[Any, Callable[[Any], Awaitable[None]]]:
-    """A new app with the benchmark's users in it, and one ``flow`` (or signed-in
-    ``GET /v1/client``) to run on it again and again."""
+async def seeded() -> tuple[Any, dict[str, str]]:
+    """A new app with the benchmark's two users in it, and each one's email id (from the
+    admin API's answer: the email-code flow prepares it without reading the sign-in's
+    factors, which ``wire-forms`` drops)."""
     app = _app()
-    # Each seeded user's email id, from the admin API's answer: the email-code flow
-    # prepares it without reading the sign-in's factors, which ``wire-forms`` drops.
     emails = {}
     for email in ("bench@example.com", "bench+clerk_test@example.com"):
         seed = {"email_addresses": [email], "password": PASSWORD}
         user = orjson.loads(await admin(app, "/__admin/users", seed))
         emails[email] = user["email_addresses"][0]["id"]
+    return app, emails
+
+
+async def prepared(flow: str) -> tuple[Any, Callable[[Any], Awaitable[None]]]:
+    """A new app with the benchmark's users in it, and one ``flow`` (or signed-in
+    ``GET /v1/client``) to run on it again and again."""
+    app, emails = await seeded()
     if flow == "email-code":
         return app, functools.partial(_email_code, email=emails["bench+clerk_test@example.com"])
     if flow == "password":
